@@ -1,0 +1,150 @@
+"""The `rongcuo` command line.  Bad input: a message naming file and line, exit status 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .vocabulary import vocabulary
+
+REGIME_CHOICES = [*vocabulary().regimes, "all"]
+
+
+def _write(text: str, out: str | None) -> None:
+    """Print, or write `out` atomically: nothing partial is left on failure."""
+    if out is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rongcuo-asp")
+def main() -> None:
+    """rongcuo：依五部容错纠错办法认定、解释与检验案件（Answer Set Programming / clingo）。"""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--regime", "regime", type=click.Choice(REGIME_CHOICES), help="适用的办法；all 为全部五部；缺省时用案件的 regime/2 事实。"
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="写入文件（原子写入）。")
+def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | None) -> None:
+    """Decide every incident of FILE... (each file its own set of cases)."""
+    from .factfile import FactFileError, read_fact_file
+    from .results import CheckError, check_file
+
+    results: list[dict] = []
+    try:
+        parsed = [read_fact_file(f) for f in files]  # every file is validated before any is decided
+        for ff in parsed:
+            results.extend(check_file(ff, regime))
+    except FactFileError as exc:
+        _fail(exc.message())
+    except CheckError as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        text = json.dumps({"results": results}, ensure_ascii=False, indent=2) + "\n"
+    else:
+        from .report import render_check
+
+        text = render_check(results)
+    _write(text, output)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def regimes(fmt: str) -> None:
+    """List the five regimes (办法) with title, issuer and date."""
+    regs = vocabulary().regimes
+    if fmt == "json":
+        click.echo(
+            json.dumps({k: {f: v[f] for f in ("title", "issuer", "date")} for k, v in regs.items()}, ensure_ascii=False, indent=2)
+        )
+        return
+    for rid, info in regs.items():
+        click.echo(f"{rid:14} {info['title']}\n{'':14} {info['issuer']}{'，' + info['date'] if info['date'] else ''}")
+
+
+@main.command()
+@click.option("--regime", "regime", type=click.Choice(list(vocabulary().regimes)), required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def provisions(regime: str, fmt: str) -> None:
+    """Every article of a regime's document and how the encoding treats it."""
+    from .encoding import citation_key, load_encoding
+
+    if fmt == "json":
+        enc = load_encoding(regime)
+        cited = enc.cited_items()
+        rows = [
+            {
+                "article": a.number,
+                "treatment": a.treatment,
+                "text": a.text,
+                "items": [
+                    {"citation": c, "role": r}
+                    for c, r in sorted(cited.get(a.number, ()), key=lambda x: (citation_key(x[0]), x[1]))
+                ],
+            }
+            for a in enc.articles.values()
+        ]
+        click.echo(json.dumps({"regime": regime, "articles": rows}, ensure_ascii=False, indent=2))
+        return
+    from .report import render_provisions
+
+    click.echo(render_provisions(regime), nl=False)
+
+
+@main.command("vocabulary")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+def vocabulary_cmd(fmt: str) -> None:
+    """The fact vocabulary (predicates, features, scales) from its one data file."""
+    voc = vocabulary()
+    if fmt == "json":
+        click.echo(json.dumps(voc.data, ensure_ascii=False, indent=2))
+        return
+    lines = ["| predicate | arguments | 中文 |", "|---|---|---|"]
+    lines += [
+        f"| `{p}` | {', '.join(s['args'] + [f'[{a}]' for a in s.get('optional_args', [])])} | {s['zh']} |"
+        for p, s in voc.predicates.items()
+    ]
+    lines += ["", "| dimension | values (ascending) | 中文 |", "|---|---|---|"]
+    lines += [
+        f"| `{d}` | {' '.join(voc.scale_values(d))} | {s['zh']}：{' / '.join(z for _, z in s['values'])} |"
+        for d, s in voc.scales.items()
+    ]
+    lines += ["", "| feature | holder | group | 中文 |", "|---|---|---|---|"]
+    for holder, table in (("subject", voc.subject_features), ("incident", voc.incident_features)):
+        lines += [f"| `{f}` | {holder} | {voc.label('group', e['group'])} | {e['zh']} |" for f, e in table.items()]
+    click.echo("\n".join(lines))
+
+
+def run() -> None:
+    """Console entry point: internal errors are reported briefly (RONGCUO_DEBUG=1 for the traceback)."""
+    try:
+        main(standalone_mode=True)
+    except Exception as exc:  # pragma: no cover - a bug, not bad input
+        if os.environ.get("RONGCUO_DEBUG"):
+            raise
+        click.echo(f"rongcuo: 内部错误：{type(exc).__name__}: {exc}（设置 RONGCUO_DEBUG=1 查看详情）", err=True)
+        sys.exit(1)

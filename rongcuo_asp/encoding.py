@@ -1,0 +1,233 @@
+"""Regime encodings as data: article texts from the literate comments, rule bodies from the AST.
+
+An encoding file keeps each article of its document verbatim in ``%%`` comment lines, followed by
+the rules that encode it.  This module reads both back: the article texts (so reports quote the
+law from the same place the rules sit) and, through clingo's AST, which vocabulary facts each
+citing rule uses (so a conclusion can name the facts that fired it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from clingo import ast
+
+from .vocabulary import vocabulary
+
+# Installed: rongcuo_asp/encodings/; from a checkout (editable install): the repository's encodings/.
+_HERE = Path(__file__).resolve().parent
+ENCODINGS = next(
+    (p for p in (_HERE / "encodings", _HERE.parent / "encodings") if (p / "verdict.lp").is_file()), _HERE / "encodings"
+)
+SHARED_PARTS = ("template.lp", "verdict.lp", "outcome.lp")
+VOCAB_PREDICATES = {"holds", "level", "org", "rank", "subject_kind"}
+CITING_PREDICATES = {
+    "in_scope": "scope",
+    "by_reference": "scope",
+    "outside": "not_applicable",
+    "scenario": "scenario",
+    "condition_met": "condition",
+    "exclusion": "exclusion",
+    "repeat_bar": "repeat",
+    "factor": "factor",
+    "outcome": "outcome",
+}
+_ARTICLE = re.compile(r"^(第[一二三四五六七八九十百]+条)\s*(.*)$")
+_ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$")
+_CITATION = re.compile(r"^(第[一二三四五六七八九十百]+条)(?:第（([一二三四五六七八九十]+)）项|第([一二三四五六七八九十]+)款)?$")
+
+
+def chinese_number(text: str) -> int:
+    """一 … 九十九 as an int (article and item numbers); '' is 0."""
+    digits = "一二三四五六七八九"
+    if not text:
+        return 0
+    if "十" in text:
+        hi, _, lo = text.partition("十")
+        return (digits.index(hi) + 1 if hi else 1) * 10 + (digits.index(lo) + 1 if lo else 0)
+    return digits.index(text) + 1
+
+
+def citation_key(citation: str) -> tuple[int, int]:
+    """Sort key in document order: 第十条第（二）项 -> (10, 2); unknown forms sort last."""
+    m = _CITATION.match(citation)
+    if not m:
+        return (999, 0)
+    return (chinese_number(m.group(1)[1:-1]), chinese_number(m.group(2) or m.group(3) or ""))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A vocabulary literal of a rule body; args: a value, '$I' / '$S', or None for another variable."""
+
+    negated: bool
+    pred: str
+    args: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    pred: str
+    head: tuple[str | None, ...]  # head arguments after the incident; None for variables
+    body: tuple[Pattern, ...]
+    line: int
+
+
+@dataclass
+class Article:
+    number: str
+    paragraphs: list[str] = field(default_factory=list)
+    items: dict[str, str] = field(default_factory=dict)
+    treatment: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.paragraphs) + "".join(f"（{k}）{v}" for k, v in self.items.items())
+
+
+@dataclass
+class Encoding:
+    regime: str
+    path: Path
+    text: str
+    articles: dict[str, Article]
+    rules: list[Rule]
+    data: dict[str, list[str]]  # scope_article, scenario_article, outcome_article, condition -> values
+
+    def quote(self, citation: str) -> str:
+        """The verbatim text of an article, an item （N） or a paragraph 第N款."""
+        m = _CITATION.match(citation)
+        if not m or m.group(1) not in self.articles:
+            return ""
+        art = self.articles[m.group(1)]
+        if m.group(2):
+            return f"（{m.group(2)}）" + art.items.get(m.group(2), "")
+        if m.group(3):
+            n = "一二三四五六七八九十".index(m.group(3))
+            return art.paragraphs[n] if n < len(art.paragraphs) else ""
+        return art.text
+
+    def rules_for(self, pred: str) -> list[Rule]:
+        return [r for r in self.rules if r.pred == pred]
+
+    def cited_items(self) -> dict[str, set[tuple[str, str]]]:
+        """Article -> {(citation, role)} of every rule that carries a citation."""
+        out: dict[str, set[tuple[str, str]]] = {}
+        for r in self.rules:
+            for arg in r.head:
+                m = _CITATION.match(arg or "")
+                if m and r.pred in CITING_PREDICATES:
+                    out.setdefault(m.group(1), set()).add((arg, CITING_PREDICATES[r.pred]))
+        return out
+
+    def used_facts(self) -> set[tuple[str, str]]:
+        """(pred, key) of the vocabulary facts some rule reads: ('holds', feature), ('level', dim), ('org', '')."""
+        used = set()
+        for r in self.rules:
+            for p in r.body:
+                if p.pred == "holds":
+                    used.add(("holds", p.args[1] or ""))
+                elif p.pred == "level":
+                    used.add(("level", p.args[1] or ""))
+                else:
+                    used.add((p.pred, ""))
+        return used
+
+
+def _articles(text: str) -> dict[str, Article]:
+    articles: dict[str, Article] = {}
+    current: Article | None = None
+    last_item: str | None = None
+    for raw in text.splitlines():
+        if not raw.startswith("%% "):
+            continue
+        line = raw[3:].strip()
+        m = _ARTICLE.match(line)
+        if m:
+            current = articles.setdefault(m.group(1), Article(m.group(1)))
+            current.paragraphs.append(m.group(2))
+            last_item = None
+            continue
+        if current is None:
+            continue
+        mi = _ITEM.match(line)
+        if mi:
+            last_item = mi.group(1)
+            current.items[last_item] = mi.group(2)
+        elif last_item is not None:
+            current.items[last_item] += line
+        else:
+            current.paragraphs.append(line)
+    return articles
+
+
+def _arg(term) -> str | None:
+    if term.ast_type == ast.ASTType.Variable:
+        return {"I": "$I", "S": "$S"}.get(term.name)
+    if term.ast_type == ast.ASTType.SymbolicTerm:
+        sym = term.symbol
+        return sym.string if sym.type.name == "String" else str(sym)
+    return str(term)
+
+
+def _pattern(lit, path: Path) -> Pattern | None:
+    if lit.ast_type != ast.ASTType.Literal or lit.atom.ast_type != ast.ASTType.SymbolicAtom:
+        return None
+    term, negated = lit.atom.symbol, False
+    if term.ast_type == ast.ASTType.UnaryOperation:
+        term, negated = term.argument, True
+    if term.ast_type != ast.ASTType.Function or term.name not in VOCAB_PREDICATES:
+        return None
+    if lit.sign != ast.Sign.NoSign:
+        raise ValueError(
+            f"{path}:{lit.location.begin.line}: default negation of the case fact {term} would read an "
+            "unknown fact as false; write the classical literal (-holds/…) instead"
+        )
+    return Pattern(negated, term.name, tuple(_arg(a) for a in term.arguments))
+
+
+def _rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
+    rules: list[Rule] = []
+    data: dict[str, list[str]] = {}
+
+    def visit(stm) -> None:
+        if stm.ast_type != ast.ASTType.Rule or stm.head.ast_type != ast.ASTType.Literal:
+            return
+        atom = stm.head.atom
+        if atom.ast_type != ast.ASTType.SymbolicAtom or atom.symbol.ast_type != ast.ASTType.Function:
+            return
+        fn = atom.symbol
+        args = [_arg(a) for a in fn.arguments]
+        if not stm.body and fn.name in ("scope_article", "scenario_article", "outcome_article", "condition"):
+            data.setdefault(fn.name, []).append(args[0])
+        if not stm.body and fn.name == "treatment":
+            data.setdefault("treatment", []).append(f"{args[0]}={args[1]}")
+        body = tuple(p for p in (_pattern(lit, path) for lit in stm.body) if p)
+        if fn.name in CITING_PREDICATES:
+            rules.append(Rule(fn.name, tuple(args[1:]), body, stm.location.begin.line))
+
+    ast.parse_string(text, visit)
+    return rules, data
+
+
+@cache
+def load_encoding(regime: str) -> Encoding:
+    if regime not in vocabulary().regimes:
+        raise KeyError(regime)
+    path = ENCODINGS / vocabulary().regimes[regime]["encoding"]
+    text = path.read_text(encoding="utf-8")
+    rules, data = _rules(text, path)
+    outcome_rules, _ = _rules((ENCODINGS / "outcome.lp").read_text(encoding="utf-8"), ENCODINGS / "outcome.lp")
+    articles = _articles(text)
+    for entry in data.pop("treatment", []):
+        number, kind = entry.split("=")
+        if number in articles:
+            articles[number].treatment = kind
+    return Encoding(regime, path, text, articles, rules + outcome_rules, data)
+
+
+def shared_part(name: str) -> str:
+    return (ENCODINGS / name).read_text(encoding="utf-8")

@@ -1,0 +1,471 @@
+"""Strict reader of case fact files: only ground facts of the vocabulary get through.
+
+The file is tokenised and parsed here, never handed to clingo as a program, so `#script`,
+`#include` and friends cannot run: they are refused with file and line like every other error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .vocabulary import vocabulary
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_STRING_CHARS = 4096
+MAX_ERRORS = 20
+
+_TOKEN = re.compile(
+    r"""(?P<nl>\n)|(?P<ws>[ \t\r\f\v\ufeff]+)|(?P<block>%\*.*?\*%)|(?P<badblock>%\*)|(?P<comment>%[^\n]*)
+    |(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<badstring>")|(?P<number>\d+)
+    |(?P<ident>_*[a-z][A-Za-z0-9_']*)|(?P<var>_*[A-Z][A-Za-z0-9_']*|_)
+    |(?P<directive>\#[A-Za-z_]*)|(?P<rule>:-|:~)|(?P<punct>[().,\-])|(?P<other>.)""",
+    re.S | re.X,
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A constant, string or number argument of a fact."""
+
+    kind: str  # "const" | "string" | "number"
+    value: str  # constants and numbers as written; strings unescaped
+
+    def __str__(self) -> str:
+        if self.kind == "string":
+            return '"' + self.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return self.value
+
+
+@dataclass(frozen=True)
+class Fact:
+    pred: str
+    args: tuple[Term, ...]
+    negated: bool
+    line: int
+
+    def __str__(self) -> str:
+        return ("-" if self.negated else "") + f"{self.pred}({','.join(map(str, self.args))})"
+
+
+@dataclass
+class Located:
+    value: object
+    line: int
+
+
+@dataclass
+class Subject:
+    id: str
+    case: str
+    line: int
+    kind: Located | None = None
+    org: Located | None = None
+    rank: Located | None = None
+    holds: dict[str, Located] = field(default_factory=dict)  # feature -> bool
+
+
+@dataclass
+class Incident:
+    id: str
+    subject: str
+    line: int
+    matter: Located | None = None
+    holds: dict[str, Located] = field(default_factory=dict)  # feature -> bool
+    levels: dict[str, Located] = field(default_factory=dict)  # dimension -> value
+    dates: dict[str, Located] = field(default_factory=dict)  # event -> datetime.date
+    expects: list[tuple[str, str, str | None, int]] = field(default_factory=list)
+
+
+@dataclass
+class Case:
+    id: str
+    line: int
+    regimes: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FactFile:
+    path: str
+    cases: dict[str, Case]
+    subjects: dict[str, Subject]
+    incidents: dict[str, Incident]
+
+    def incidents_of(self, case_id: str) -> list[Incident]:
+        return [i for i in self.incidents.values() if self.subjects[i.subject].case == case_id]
+
+
+class FactFileError(Exception):
+    """One or more refusals, each naming file and line."""
+
+    def __init__(self, path: str, problems: list[tuple[int | None, str]]):
+        self.path = path
+        self.problems = problems
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        ordered = sorted(self.problems, key=lambda p: p[0] or 0)
+        return "\n".join(f"{self.path}:{line}: {text}" if line else f"{self.path}: {text}" for line, text in ordered)
+
+
+def _suggest(name: str, candidates) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"（是否指 {close[0]}？）" if close else ""
+
+
+def _unescape(raw: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw[1:-1])
+
+
+class _Parser:
+    """Tokens -> Fact statements; syntax errors recorded with their line."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.problems: list[tuple[int | None, str]] = []
+        self.tokens: list[tuple[str, str, int]] = []
+        line = 1
+        for m in _TOKEN.finditer(text):
+            kind, value = m.lastgroup, m.group()
+            if kind not in ("nl", "ws", "comment", "block"):
+                self.tokens.append((kind, value, line))
+            line += value.count("\n")
+        self.pos = 0
+
+    def error(self, line: int | None, text: str) -> None:
+        self.problems.append((line, text))
+
+    def facts(self) -> list[Fact]:
+        out: list[Fact] = []
+        while self.pos < len(self.tokens) and len(self.problems) < MAX_ERRORS:
+            fact = self._statement()
+            if fact is not None:
+                out.append(fact)
+        return out
+
+    def _skip_statement(self) -> None:
+        while self.pos < len(self.tokens):
+            kind, value, _ = self.tokens[self.pos]
+            self.pos += 1
+            if kind == "punct" and value == ".":
+                return
+
+    def _refuse(self, kind: str, value: str, line: int) -> bool:
+        """Refuse tokens that make a statement something other than a ground fact."""
+        if kind == "directive":
+            what = value if value != "#" else "#"
+            self.error(
+                line, f"不允许指令 {what}：事实文件只能包含基本事实（不得包含 #script、#include、#external、#program、#const 等）"
+            )
+            if value in ("#script",):  # nothing after a script block is a fact file any more
+                self.pos = len(self.tokens)
+            else:
+                self._skip_statement()
+            return True
+        if kind == "rule":
+            self.error(line, "不允许规则或约束（:-）：事实文件只能包含基本事实")
+            self._skip_statement()
+            return True
+        if kind == "var":
+            self.error(line, f"不允许变量 {value}：事实必须是不含变量的基本事实")
+            self._skip_statement()
+            return True
+        if kind == "badstring":
+            self.error(line, "字符串未闭合")
+            self._skip_statement()
+            return True
+        if kind == "badblock":
+            self.error(line, "块注释 %* 未闭合")
+            self.pos = len(self.tokens)
+            return True
+        return False
+
+    def _next(self):
+        if self.pos >= len(self.tokens):
+            return ("eof", "", self.tokens[-1][2] if self.tokens else 1)
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def _statement(self) -> Fact | None:
+        for kind, value, line in self.tokens[self.pos :]:  # a rule anywhere in the statement is a rule
+            if kind == "rule":
+                self.error(line, "不允许规则或约束（:-）：事实文件只能包含基本事实")
+                self._skip_statement()
+                return None
+            if kind in ("directive", "badstring", "badblock") or (kind == "punct" and value == "."):
+                break
+        kind, value, line = self._next()
+        negated = False
+        if kind == "punct" and value == "-":
+            negated = True
+            kind, value, line = self._next()
+        if self._refuse(kind, value, line):
+            return None
+        if kind != "ident":
+            self.error(line, f"不是基本事实：意外的 {value!r}")
+            self._skip_statement()
+            return None
+        pred, args = value, []
+        kind, value, tline = self._next()
+        if kind == "punct" and value == "(":
+            while True:
+                kind, value, tline = self._next()
+                if self._refuse(kind, value, tline):
+                    return None
+                if kind == "ident":
+                    args.append(Term("const", value))
+                elif kind == "string":
+                    text = _unescape(value)
+                    if len(text) > MAX_STRING_CHARS:
+                        self.error(tline, f"字符串过长（{len(text)} 个字符，上限 {MAX_STRING_CHARS}）")
+                        self._skip_statement()
+                        return None
+                    args.append(Term("string", text))
+                elif kind == "number":
+                    args.append(Term("number", value))
+                else:
+                    self.error(tline, f"{pred}/…：参数应为常量或字符串，而不是 {value!r}")
+                    self._skip_statement()
+                    return None
+                kind, value, tline = self._next()
+                if kind == "punct" and value == ",":
+                    continue
+                if kind == "punct" and value == ")":
+                    kind, value, tline = self._next()
+                    break
+                if self._refuse(kind, value, tline):
+                    return None
+                what = "嵌套的函数项" if value == "(" else repr(value)
+                self.error(tline, f'{pred}(…)：参数中不允许 {what}；事实只能是 谓词(常量, "字符串", …).')
+                self._skip_statement()
+                return None
+        if kind == "punct" and value == ".":
+            return Fact(pred, tuple(args), negated, line)
+        if self._refuse(kind, value, tline):
+            return None
+        if kind == "eof":
+            self.error(line, f"{pred}(…) 缺少结尾的句点 '.'")
+        else:
+            self.error(tline, f"不是基本事实：{pred}(…) 之后意外的 {value!r}（只允许以 '.' 结尾的单个事实）")
+            self._skip_statement()
+        return None
+
+
+class _Checker:
+    """Vocabulary, arity, scale and cross-reference checks; builds the FactFile."""
+
+    def __init__(self, path: str, problems: list[tuple[int | None, str]]):
+        self.path = path
+        self.problems = problems
+        self.voc = vocabulary()
+        self.cases: dict[str, Case] = {}
+        self.subjects: dict[str, Subject] = {}
+        self.incidents: dict[str, Incident] = {}
+
+    def error(self, line: int | None, text: str) -> None:
+        if len(self.problems) < MAX_ERRORS:
+            self.problems.append((line, text))
+
+    def _value_ok(self, fact: Fact, pos: int, kind: str) -> bool:
+        term = fact.args[pos]
+        if kind in ("case", "subject", "incident", "holder"):
+            if term.kind != "const":
+                self.error(
+                    fact.line, f"{fact.pred}/{len(fact.args)} 第 {pos + 1} 个参数应为标识符常量（如 c1、i1、wang），而不是 {term}"
+                )
+                return False
+            return True
+        if kind == "matter":
+            return True
+        if kind == "date":
+            if term.kind != "string" or not _DATE.fullmatch(term.value):
+                self.error(fact.line, f'日期格式错误：{term}（应为 "YYYY-MM-DD"）')
+                return False
+            try:
+                dt.date.fromisoformat(term.value)
+            except ValueError:
+                self.error(fact.line, f"不存在的日期：{term}")
+                return False
+            return True
+        choices = {
+            "regime": self.voc.regimes,
+            "subject_kind": self.voc.subject_kinds,
+            "org": self.voc.orgs,
+            "rank": self.voc.ranks,
+            "event": self.voc.events,
+            "dimension": self.voc.scales,
+            "verdict": self.voc.verdicts,
+            "outcome": self.voc.outcomes,
+        }.get(kind)
+        if choices is None:  # feature / value: checked with their holder / dimension
+            return True
+        if term.kind != "const" or term.value not in choices:
+            label = {
+                "regime": "办法",
+                "subject_kind": "当事人类别",
+                "org": "机关单位类型",
+                "rank": "职级",
+                "event": "日期事件",
+                "dimension": "程度维度",
+                "verdict": "结论",
+                "outcome": "处理程度",
+            }[kind]
+            self.error(fact.line, f"未知的{label} {term}{_suggest(term.value, choices)}；可选：{', '.join(choices)}")
+            return False
+        return True
+
+    def signature_ok(self, fact: Fact) -> bool:
+        spec = self.voc.predicates.get(fact.pred)
+        if spec is None:
+            self.error(fact.line, f"未知谓词 {fact.pred}/{len(fact.args)}{_suggest(fact.pred, self.voc.predicates)}")
+            return False
+        arities = {len(spec["args"])} | ({len(spec["args"]) + len(spec["optional_args"])} if "optional_args" in spec else set())
+        if len(fact.args) not in arities:
+            want = " 或 ".join(str(a) for a in sorted(arities))
+            self.error(fact.line, f"{fact.pred} 的参数个数错误：{len(fact.args)} 个，应为 {want} 个")
+            return False
+        if fact.negated and not spec.get("negatable"):
+            self.error(fact.line, f"经典否定只用于 holds/2：不允许 -{fact.pred}")
+            return False
+        kinds = spec["args"] + spec.get("optional_args", [])
+        return all([self._value_ok(fact, n, kinds[n]) for n in range(len(fact.args))])
+
+    def _set_once(self, owner: dict, key: str, value, fact: Fact, what: str) -> None:
+        old = owner.get(key)
+        if old is None:
+            owner[key] = Located(value, fact.line)
+        elif old.value != value:
+            self.error(fact.line, f"矛盾：{what} 在第 {old.line} 行为 {old.value}，在第 {fact.line} 行为 {value}")
+
+    def build(self, facts: list[Fact]) -> None:
+        by_pred: dict[str, list[Fact]] = {}
+        for fact in facts:
+            if self.signature_ok(fact):
+                by_pred.setdefault(fact.pred, []).append(fact)
+        get = lambda p: by_pred.get(p, [])  # noqa: E731
+        for f in get("case"):
+            self.cases.setdefault(f.args[0].value, Case(f.args[0].value, f.line))
+        for f in get("subject"):
+            c, s = f.args[0].value, f.args[1].value
+            if c not in self.cases:
+                self.error(f.line, f"subject({c},{s})：案件 {c} 未用 case({c}) 声明")
+            elif s in self.subjects and self.subjects[s].case != c:
+                self.error(f.line, f"当事人 {s} 已在第 {self.subjects[s].line} 行属于案件 {self.subjects[s].case}")
+            elif s not in self.subjects:
+                self.subjects[s] = Subject(s, c, f.line)
+                self.cases[c].subjects.append(s)
+        for f in get("incident"):
+            s, i = f.args[0].value, f.args[1].value
+            if s not in self.subjects:
+                self.error(f.line, f"incident({s},{i})：当事人 {s} 未用 subject(C,{s}) 声明")
+            elif i in self.subjects or i in self.cases:
+                self.error(f.line, f"标识符 {i} 已用作案件或当事人，不能再作失误错误的标识")
+            elif i in self.incidents and self.incidents[i].subject != s:
+                self.error(f.line, f"失误错误 {i} 已在第 {self.incidents[i].line} 行归属当事人 {self.incidents[i].subject}")
+            elif i not in self.incidents:
+                self.incidents[i] = Incident(i, s, f.line)
+        for f in get("regime"):
+            c = f.args[0].value
+            if c not in self.cases:
+                self.error(f.line, f"regime/2：案件 {c} 未声明")
+            elif f.args[1].value not in self.cases[c].regimes:
+                self.cases[c].regimes.append(f.args[1].value)
+        for f in get("subject_kind") + get("org") + get("rank"):
+            s = f.args[0].value
+            if s not in self.subjects:
+                self.error(f.line, f"{f.pred}/2：当事人 {s} 未声明")
+                continue
+            attr = {"subject_kind": "kind"}.get(f.pred, f.pred)
+            self._set_once(self.subjects[s].__dict__, attr, f.args[1].value, f, f"{f.pred}({s})")
+        for f in get("holds"):
+            self._holds(f)
+        for f in get("level") + get("matter") + get("date") + get("expect"):
+            self._incident_fact(f)
+        # `_set_once` stored plain dict entries; subject attributes are Located or None.
+
+    def _holds(self, f: Fact) -> None:
+        x, feat = f.args[0].value, f.args[1]
+        if x in self.incidents:
+            owner, table, what = self.incidents[x].holds, self.voc.incident_features, "失误错误"
+        elif x in self.subjects:
+            owner, table, what = self.subjects[x].holds, self.voc.subject_features, "当事人"
+        else:
+            self.error(f.line, f"holds/2：{x} 既不是已声明的失误错误（incident/2），也不是已声明的当事人（subject/2）")
+            return
+        if feat.kind != "const" or feat.value not in table:
+            other = self.voc.subject_features if table is self.voc.incident_features else self.voc.incident_features
+            hint = (
+                f"（{feat} 是{'当事人' if what == '失误错误' else '失误错误'}的特征）"
+                if feat.value in other
+                else _suggest(feat.value, table)
+            )
+            self.error(f.line, f"未知的{what}特征 {feat}{hint}")
+            return
+        old = owner.get(feat.value)
+        if old is not None and old.value != (not f.negated):
+            sign = lambda b: "" if b else "-"  # noqa: E731
+            self.error(f.line, f"矛盾：第 {old.line} 行 {sign(old.value)}holds({x},{feat.value}) 与第 {f.line} 行 {f}")
+        elif old is None:
+            owner[feat.value] = Located(not f.negated, f.line)
+
+    def _incident_fact(self, f: Fact) -> None:
+        i = f.args[0].value
+        if i not in self.incidents:
+            self.error(f.line, f"{f.pred}/{len(f.args)}：失误错误 {i} 未用 incident(S,{i}) 声明")
+            return
+        inc = self.incidents[i]
+        if f.pred == "level":
+            dim, value = f.args[1].value, f.args[2]
+            values = self.voc.scale_values(dim)
+            if value.kind != "const" or value.value not in values:
+                self.error(
+                    f.line,
+                    f"{dim} 的取值 {value} 超出量表{_suggest(value.value, values)}；可选（由低到高）：{' < '.join(values)}",
+                )
+                return
+            self._set_once(inc.levels, dim, value.value, f, f"level({i},{dim})")
+        elif f.pred == "matter":
+            self._set_once(inc.__dict__, "matter", str(f.args[1]), f, f"matter({i})")
+        elif f.pred == "date":
+            self._set_once(inc.dates, f.args[1].value, dt.date.fromisoformat(f.args[2].value), f, f"date({i},{f.args[1].value})")
+        else:  # expect
+            outcome = f.args[3].value if len(f.args) == 4 else None
+            inc.expects.append((f.args[1].value, f.args[2].value, outcome, f.line))
+
+
+def read_fact_file(path: str | Path) -> FactFile:
+    """Read and validate one fact file; raise FactFileError naming file and line on any refusal."""
+    name = str(path)
+    try:
+        p = Path(path)
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise FactFileError(name, [(None, f"文件过大（上限 {MAX_FILE_BYTES // (1024 * 1024)} MiB）")])
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise FactFileError(name, [(None, f"无法读取文件：{exc.strerror or exc}")]) from None
+    return parse_fact_text(raw, name)
+
+
+def parse_fact_text(raw: bytes, name: str = "<string>") -> FactFile:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FactFileError(name, [(line, f"文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码）；请以 UTF-8 保存")]) from None
+    parser = _Parser(name, text)
+    facts = parser.facts()
+    if not parser.problems and not facts:
+        raise FactFileError(name, [(None, "文件为空：没有任何事实")])
+    checker = _Checker(name, parser.problems)
+    checker.build(facts)
+    if not checker.problems and not checker.cases:
+        checker.error(None, "文件中没有 case/1 事实：至少需要一个案件")
+    if checker.problems:
+        raise FactFileError(name, checker.problems)
+    return FactFile(name, checker.cases, checker.subjects, checker.incidents)

@@ -1,0 +1,129 @@
+"""Decide incidents under one regime: ground once for a generic incident, solve under assumptions.
+
+Each regime's program (vocabulary, template, regime encoding, verdict and outcome parts) is ground
+once.  An incident is a list of assumption literals, one per fact its file states; facts it does
+not state stay free.  So the answer sets under the assumptions are the completions of the unknown
+facts, and:
+  * brave consequences give every verdict/outcome some completion yields,
+  * cautious consequences give what holds in all completions (decided verdict, established grounds).
+A verdict is decided exactly when the brave set holds one verdict (reasoning.md, "depends on
+unknown facts").  The facts that could change it are the unknown ones whose fixing to some value
+narrows the set of possible (verdict, outcome) pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import clingo
+
+from .encoding import Encoding, load_encoding, shared_part
+from .vocabulary import vocabulary
+
+# A case fact of the generic incident: ("holds", holder, feature) with holder "i" or "s";
+# ("level", dimension); ("org",) / ("rank",) / ("subject_kind",).
+FactKey = tuple[str, ...]
+
+
+@dataclass
+class Decision:
+    verdict: str
+    outcome: str | None
+    cautious: set[clingo.Symbol]
+    brave: set[clingo.Symbol]
+    missing: list[FactKey] = field(default_factory=list)
+
+
+class RegimeSolver:
+    """One regime's program, ground once; decides any incident given its known facts."""
+
+    def __init__(self, regime: str):
+        self.regime = regime
+        self.encoding: Encoding = load_encoding(regime)
+        voc = vocabulary()
+        self.ctl = clingo.Control(["--warn=none"])
+        self.ctl.add("base", [], voc.asp_facts())
+        for part in ("template.lp", "verdict.lp", "outcome.lp"):
+            self.ctl.add("base", [], shared_part(part))
+        self.ctl.add("base", [], self.encoding.text)
+        self.ctl.ground([("base", [])])
+        self.ctl.configuration.solve.models = 0
+
+        fn, i, s = clingo.Function, clingo.Function("i"), clingo.Function("s")
+        self.values: dict[FactKey, list[object]] = {}
+        self.literals: dict[tuple[FactKey, object], int] = {}
+
+        def bind(key: FactKey, value: object, atom: clingo.Symbol) -> None:
+            self.values.setdefault(key, []).append(value)
+            self.literals[(key, value)] = self.ctl.symbolic_atoms[atom].literal
+
+        for holder, table in (("i", voc.incident_features), ("s", voc.subject_features)):
+            h = i if holder == "i" else s
+            for feat in table:
+                bind(("holds", holder, feat), True, fn("holds", [h, fn(feat)]))
+                bind(("holds", holder, feat), False, fn("holds", [h, fn(feat)], False))
+        for dim in voc.scales:
+            for v in voc.scale_values(dim):
+                bind(("level", dim), v, fn("level", [i, fn(dim), fn(v)]))
+        for o in voc.orgs:
+            bind(("org",), o, fn("org", [s, fn(o)]))
+        for r in voc.ranks:
+            bind(("rank",), r, fn("rank", [s, fn(r)]))
+        for k in voc.subject_kinds:
+            bind(("subject_kind",), k, fn("subject_kind", [s, fn(k)]))
+        used = self.encoding.used_facts()
+        self.relevant: list[FactKey] = [
+            k for k in self.values if (k[0], k[2] if k[0] == "holds" else (k[1] if k[0] == "level" else "")) in used
+        ]
+
+    def _consequences(self, assumptions: list[int], mode: str) -> set[clingo.Symbol]:
+        self.ctl.configuration.solve.enum_mode = mode
+        last: list[clingo.Symbol] | None = None
+        with self.ctl.solve(assumptions=assumptions, yield_=True) as handle:
+            for model in handle:
+                last = model.symbols(shown=True)
+        if last is None:  # the template admits every consistent assignment; this is a bug
+            raise RuntimeError(f"{self.regime}: no completion under the given facts")
+        return set(last)
+
+    @staticmethod
+    def _pairs(brave: set[clingo.Symbol]) -> set[tuple[str, str | None]]:
+        verdicts = {a.arguments[1].name for a in brave if a.name == "verdict"}
+        outcomes = {a.arguments[1].name for a in brave if a.name == "outcome"}
+        pairs = {(v, None) for v in verdicts if v != "tolerable"}
+        if "tolerable" in verdicts:
+            pairs |= {("tolerable", o) for o in outcomes}
+        return pairs
+
+    def assumptions(self, known: dict[FactKey, object]) -> list[int]:
+        return [self.literals[(k, v)] for k, v in known.items()]
+
+    def decide(self, known: dict[FactKey, object]) -> Decision:
+        """Decide the generic incident whose known facts are `known` (absent keys are unknown)."""
+        base = self.assumptions(known)
+        brave = self._consequences(base, "brave")
+        cautious = self._consequences(base, "cautious")
+        pairs = self._pairs(brave)
+        verdicts = {v for v, _ in pairs}
+        verdict = verdicts.pop() if len(verdicts) == 1 else "undetermined"
+        outcome = None
+        if verdict == "tolerable":
+            outcomes = {o for _, o in pairs}
+            outcome = outcomes.pop() if len(outcomes) == 1 else "undetermined"
+        decision = Decision(verdict, outcome, cautious, brave)
+        if len(pairs) > 1:
+            decision.missing = [
+                key
+                for key in self.relevant
+                if key not in known
+                and any(
+                    self._pairs(self._consequences(base + [self.literals[(key, v)]], "brave")) != pairs for v in self.values[key]
+                )
+            ]
+        return decision
+
+
+@cache
+def solver(regime: str) -> RegimeSolver:
+    return RegimeSolver(regime)

@@ -1,0 +1,290 @@
+"""From fact files to results: the JSON of ../shared/spec/reasoning.md, with provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import clingo
+
+from .encoding import CITING_PREDICATES, Encoding, Pattern, Rule, citation_key
+from .factfile import FactFile, FactFileError, Incident
+from .reasoner import FactKey, solver
+from .repeats import Repeats, derive_repeats
+from .vocabulary import vocabulary
+
+ROLE_ORDER = ["scope", "not_applicable", "scenario", "condition", "exclusion", "repeat", "outcome"]
+# Atoms of the model that are grounds, with their role and whether they speak for tolerance.
+GROUND_ATOMS = {
+    "in_scope": ("scope", "for"),
+    "out_of_scope": ("scope", "against"),
+    "outside": ("not_applicable", "against"),
+    "scenario": ("scenario", "for"),
+    "no_scenario": ("scenario", "against"),
+    "condition_met": ("condition", "for"),
+    "condition_failed": ("condition", "against"),
+    "exclusion": ("exclusion", "against"),
+    "repeat_bar": ("repeat", "against"),
+    "outcome": ("outcome", "for"),
+}
+# For grounds that say a rule did NOT fire: the rules whose failure is the reason.
+FAILED_RULES = {"out_of_scope": "in_scope", "no_scenario": "scenario", "condition_failed": "condition_met"}
+
+
+class CheckError(Exception):
+    """A usage problem that is the input's fault (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Atom:
+    negated: bool
+    pred: str
+    args: tuple[str, ...]
+
+
+def _text(sym: clingo.Symbol) -> str:
+    return sym.string if sym.type == clingo.SymbolType.String else str(sym)
+
+
+def known_facts(ff: FactFile, inc: Incident, repeated: bool | None) -> dict[FactKey, object]:
+    subj = ff.subjects[inc.subject]
+    known: dict[FactKey, object] = {("holds", "i", f): loc.value for f, loc in inc.holds.items()}
+    known.update({("holds", "s", f): loc.value for f, loc in subj.holds.items()})
+    known.update({("level", d): loc.value for d, loc in inc.levels.items()})
+    for key, loc in ((("org",), subj.org), (("rank",), subj.rank), (("subject_kind",), subj.kind)):
+        if loc is not None:
+            known[key] = loc.value
+    if repeated is None:
+        known.pop(("holds", "i", "repeated_error"), None)
+    else:
+        known[("holds", "i", "repeated_error")] = repeated
+    return known
+
+
+def _atoms(known: dict[FactKey, object]) -> list[Atom]:
+    out = []
+    for key, value in known.items():
+        if key[0] == "holds":
+            out.append(Atom(value is False, "holds", ("$I" if key[1] == "i" else "$S", key[2])))
+        elif key[0] == "level":
+            out.append(Atom(False, "level", ("$I", key[1], str(value))))
+        else:
+            out.append(Atom(False, key[0], ("$S", str(value))))
+    return out
+
+
+def _matches(p: Pattern, a: Atom) -> bool:
+    if p.pred != a.pred or len(p.args) != len(a.args):
+        return False
+    return all(x is None or x == y for x, y in zip(p.args, a.args, strict=True))
+
+
+def _support(rule: Rule, atoms: list[Atom]) -> list[Atom] | None:
+    found = []
+    for p in rule.body:
+        hit = next((a for a in atoms if a.negated == p.negated and _matches(p, a)), None)
+        if hit is None:
+            return None
+        found.append(hit)
+    return found
+
+
+def _contradiction(rule: Rule, atoms: list[Atom]) -> list[Atom]:
+    """Known facts that keep the rule from firing: the opposite literal, or another value."""
+    exact, loose = [], []
+    for p in rule.body:
+        for a in atoms:
+            if a.pred != p.pred or len(a.args) != len(p.args):
+                continue
+            if p.pred == "holds":
+                if a.args == p.args and a.negated != p.negated:
+                    exact.append(a)
+            elif all(x is None or x == y for x, y in zip(p.args[:-1], a.args[:-1], strict=True)):
+                if p.args[-1] is None:
+                    loose.append(a)
+                elif a.args[-1] != p.args[-1]:
+                    exact.append(a)
+    return exact or loose
+
+
+def _head_matches(rule: Rule, args: list[str]) -> bool:
+    return len(rule.head) == len(args) and all(h is None or h == a for h, a in zip(rule.head, args, strict=True))
+
+
+class _Naming:
+    """Generic names ($I, $S, i, s) -> the file's incident and subject."""
+
+    def __init__(self, inc: Incident):
+        self.inc, self.subj = inc.id, inc.subject
+
+    def atom(self, a: Atom) -> str:
+        args = [self.inc if x == "$I" else self.subj if x == "$S" else x for x in a.args]
+        return ("-" if a.negated else "") + f"{a.pred}({','.join(args)})"
+
+    def key(self, key: FactKey) -> str:
+        if key[0] == "holds":
+            return f"holds({self.inc if key[1] == 'i' else self.subj},{key[2]})"
+        if key[0] == "level":
+            return f"level({self.inc},{key[1]})"
+        return f"{key[0]}({self.subj})"
+
+
+def _ground(enc: Encoding, sym: clingo.Symbol, atoms: list[Atom], naming: _Naming) -> dict:
+    args = [_text(a) for a in sym.arguments[1:]]
+    role, effect = GROUND_ATOMS[sym.name]
+    article = args[-1] if sym.name == "outcome" else args[0]
+    if sym.name in FAILED_RULES:
+        rules = [r for r in enc.rules_for(FAILED_RULES[sym.name]) if sym.name != "condition_failed" or r.head[0] == article]
+        facts = [f for r in rules for f in _contradiction(r, atoms)]
+    else:
+        rules = [r for r in enc.rules_for(sym.name) if _head_matches(r, args)]
+        facts = [f for r in rules for f in (_support(r, atoms) or [])]
+    ground = {
+        "article": article,
+        "role": role,
+        "effect": effect,
+        "facts": list(dict.fromkeys(naming.atom(f) for f in facts)),
+        "text": enc.quote(article),
+    }
+    if sym.name == "outcome":
+        ground["reading"] = "reasoning.md 解读6：处理程度按损失与挽回情况确定（非条文原文）"
+        ground["outcome"] = args[0]
+    return ground
+
+
+def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> dict:
+    s = solver(regime)
+    enc = s.encoding
+    stated = inc.holds.get("repeated_error")
+    conflicts: list[dict] = []
+    derived = reps.derived.get(inc.id)
+    if derived is True and stated is not None and stated.value is False:
+        conflicts.append(
+            {
+                "kind": "fact_conflict",
+                "fact": f"holds({inc.id},repeated_error)",
+                "line": stated.line,
+                "stated": False,
+                "derived": True,
+                "resolution": "按 occurred 日期推定为重复，以推定为准",
+            }
+        )
+    if derived is True:
+        repeated = True
+    elif stated is not None:
+        repeated = stated.value
+    elif derived is False:
+        repeated = False
+    else:
+        repeated = None
+    known = known_facts(ff, inc, repeated)
+    dec = s.decide(known)
+    atoms = _atoms(known)
+    naming = _Naming(inc)
+    grounds = [_ground(enc, sym, atoms, naming) for sym in dec.cautious if sym.name in GROUND_ATOMS]
+    grounds.sort(key=lambda g: (ROLE_ORDER.index(g["role"]), citation_key(g["article"]), g["effect"]))
+    factors = []
+    for sym in dec.cautious:
+        if sym.name == "factor":
+            article, kind = _text(sym.arguments[1]), _text(sym.arguments[2])
+            rules = [r for r in enc.rules_for("factor") if _head_matches(r, [article, kind])]
+            facts = [naming.atom(f) for r in rules for f in (_support(r, atoms) or [])]
+            factors.append({"article": article, "kind": kind, "facts": list(dict.fromkeys(facts)), "text": enc.quote(article)})
+    factors.sort(key=lambda f: (citation_key(f["article"]), f["kind"] != "favourable"))
+    for sym in sorted(dec.cautious):
+        if sym.name == "defeated":
+            conflicts.append(
+                {
+                    "kind": "rule_conflict",
+                    "scenario": _text(sym.arguments[1]),
+                    "exclusion": _text(sym.arguments[2]),
+                    "resolution": "解读1：不予容错情形优先于容错情形",
+                }
+            )
+        elif sym.name == "literal_reading":
+            conflicts.append(
+                {
+                    "kind": "reading",
+                    "reading": "youxian 第七条字面解读（有下列情形之一）",
+                    "literal_verdict": _text(sym.arguments[1]),
+                    "resolution": "解读3：（一）至（六）为须同时具备的条件",
+                }
+            )
+    for earlier in reps.earlier.get(inc.id, []):
+        bar = next((g["article"] for g in grounds if g["role"] == "repeat"), None)
+        conflicts.append(
+            {
+                "kind": "repeat",
+                "incident": inc.id,
+                "repeats": earlier,
+                "matter": inc.matter.value,
+                "article": bar or _repeat_article(enc),
+                "effect": _repeat_effect(enc),
+            }
+        )
+    if inc.id in reps.unsettled and stated is None:
+        conflicts.append(
+            {
+                "kind": "repeat_unsettled",
+                "incident": inc.id,
+                "matter": inc.matter.value,
+                "resolution": "同一事由的失误发生日期缺失或相同，无法判定先后：是否重复待核实",
+            }
+        )
+    return {
+        "file": ff.path,
+        "case": ff.subjects[inc.subject].case,
+        "subject": inc.subject,
+        "incident": inc.id,
+        "regime": regime,
+        "verdict": dec.verdict,
+        "outcome": dec.outcome,
+        "grounds": grounds,
+        "missing": [naming.key(k) for k in dec.missing],
+        "factors": factors,
+        "procedure": [],
+        "conflicts": conflicts,
+    }
+
+
+def _repeat_article(enc: Encoding) -> str | None:
+    bars = [r.head[0] for r in enc.rules_for("repeat_bar")]
+    if bars:
+        return bars[0]
+    facts = [r.head[0] for r in enc.rules_for("factor") if any(p.args[-1] == "repeated_error" for p in r.body)]
+    return facts[0] if facts else None
+
+
+def _repeat_effect(enc: Encoding) -> str:
+    if enc.rules_for("repeat_bar"):
+        return "bars"
+    return "factor" if _repeat_article(enc) else "none"
+
+
+def regimes_for(ff: FactFile, case_id: str, option: str | None) -> list[str]:
+    names = list(vocabulary().regimes)
+    if option == "all":
+        return names
+    if option:
+        if option not in names:
+            raise CheckError(f"未知的办法 {option}；可选：{', '.join(names)} 或 all")
+        return [option]
+    case = ff.cases[case_id]
+    if not case.regimes:
+        raise FactFileError(
+            ff.path, [(case.line, f"案件 {case_id} 没有 regime({case_id}, R) 事实：请在文件中写明或使用 --regime")]
+        )
+    return case.regimes
+
+
+def check_file(ff: FactFile, regime_option: str | None) -> list[dict]:
+    reps = derive_repeats(ff)
+    results = []
+    for case_id in ff.cases:
+        regimes = regimes_for(ff, case_id, regime_option)
+        for inc in ff.incidents_of(case_id):
+            for regime in regimes:
+                results.append(incident_result(ff, inc, regime, reps))
+    return results
+
+
+__all__ = ["CheckError", "check_file", "CITING_PREDICATES"]

@@ -1,0 +1,106 @@
+"""The fact vocabulary, read from the one data file ``vocabulary.json``.
+
+Loader, validator, the template program, reports and ``rongcuo vocabulary`` all read it here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    data: dict
+
+    @property
+    def regimes(self) -> dict[str, dict]:
+        return self.data["regimes"]
+
+    @property
+    def predicates(self) -> dict[str, dict]:
+        return self.data["predicates"]
+
+    @property
+    def incident_features(self) -> dict[str, dict]:
+        return self.data["incident_features"]
+
+    @property
+    def subject_features(self) -> dict[str, dict]:
+        return self.data["subject_features"]
+
+    @property
+    def scales(self) -> dict[str, dict]:
+        return self.data["scales"]
+
+    def scale_values(self, dimension: str) -> list[str]:
+        return [v for v, _ in self.scales[dimension]["values"]]
+
+    @property
+    def ranks(self) -> list[str]:
+        return [r for r, _ in self.data["ranks"]]
+
+    @property
+    def orgs(self) -> dict[str, str]:
+        return self.data["orgs"]
+
+    @property
+    def subject_kinds(self) -> dict[str, str]:
+        return self.data["subject_kinds"]
+
+    @property
+    def events(self) -> dict[str, str]:
+        return self.data["events"]
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        return self.data["verdicts"]
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        return self.data["outcomes"]
+
+    def label(self, kind: str, name: str) -> str:
+        """Chinese label of a name of one kind (feature, org, rank, scale value 'dim.value', ...)."""
+        if kind == "feature":
+            entry = self.incident_features.get(name) or self.subject_features.get(name)
+            return entry["zh"] if entry else name
+        if kind == "rank":
+            return dict(self.data["ranks"]).get(name, name)
+        if kind == "dimension":
+            return self.scales[name]["zh"] if name in self.scales else name
+        if kind == "value":
+            dim, _, value = name.partition(".")
+            return dict(self.scales[dim]["values"]).get(value, value) if dim in self.scales else name
+        table = {
+            "org": "orgs",
+            "subject_kind": "subject_kinds",
+            "event": "events",
+            "verdict": "verdicts",
+            "outcome": "outcomes",
+            "role": "roles",
+            "factor_kind": "factor_kinds",
+            "treatment": "treatments",
+            "group": "feature_groups",
+        }[kind]
+        return self.data[table].get(name, name)
+
+    def asp_facts(self) -> str:
+        """The vocabulary as ASP facts for the template program (one place, generated)."""
+        out = [f"incident_feature({f})." for f in self.incident_features]
+        out += [f"subject_feature({f})." for f in self.subject_features]
+        for dim in self.scales:
+            out.append(f"dimension({dim}).")
+            out += [f"scale({dim},{v},{n})." for n, v in enumerate(self.scale_values(dim))]
+        out += [f"scale(rank,{r},{n})." for n, r in enumerate(self.ranks)]
+        out += [f"org_value({o})." for o in self.orgs]
+        out += [f"kind_value({k})." for k in self.subject_kinds]
+        return "\n".join(out) + "\n"
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    text = resources.files(__package__).joinpath("vocabulary.json").read_text(encoding="utf-8")
+    return Vocabulary(json.loads(text))
