@@ -37,7 +37,7 @@ class Term:
 
     def __str__(self) -> str:
         if self.kind == "string":
-            return '"' + self.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return '"' + self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
         return self.value
 
 
@@ -79,6 +79,8 @@ class Incident:
     levels: dict[str, Located] = field(default_factory=dict)  # dimension -> value
     dates: dict[str, Located] = field(default_factory=dict)  # event -> datetime.date
     expects: list[tuple[str, str, str | None, int]] = field(default_factory=list)
+    expect_grounds: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, citation, line)
+    expect_missing: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, fact, line)
 
 
 @dataclass
@@ -283,6 +285,11 @@ class _Checker:
             return True
         if kind == "matter":
             return True
+        if kind in ("citation", "fact"):
+            if term.kind != "string":
+                self.error(fact.line, f'{fact.pred}/3 第 3 个参数应为字符串，如 "第十条第（二）项" 或 "holds(i1,remedied)"')
+                return False
+            return True
         if kind == "date":
             if term.kind != "string" or not _DATE.fullmatch(term.value):
                 self.error(fact.line, f'日期格式错误：{term}（应为 "YYYY-MM-DD"）')
@@ -385,7 +392,7 @@ class _Checker:
             self._set_once(self.subjects[s].__dict__, attr, f.args[1].value, f, f"{f.pred}({s})")
         for f in get("holds"):
             self._holds(f)
-        for f in get("level") + get("matter") + get("date") + get("expect"):
+        for f in get("level") + get("matter") + get("date") + get("expect") + get("expect_ground") + get("expect_missing"):
             self._incident_fact(f)
         # `_set_once` stored plain dict entries; subject attributes are Located or None.
 
@@ -431,9 +438,12 @@ class _Checker:
                 return
             self._set_once(inc.levels, dim, value.value, f, f"level({i},{dim})")
         elif f.pred == "matter":
-            self._set_once(inc.__dict__, "matter", str(f.args[1]), f, f"matter({i})")
+            self._set_once(inc.__dict__, "matter", f.args[1], f, f"matter({i})")
         elif f.pred == "date":
             self._set_once(inc.dates, f.args[1].value, dt.date.fromisoformat(f.args[2].value), f, f"date({i},{f.args[1].value})")
+        elif f.pred in ("expect_ground", "expect_missing"):
+            target = inc.expect_grounds if f.pred == "expect_ground" else inc.expect_missing
+            target.append((f.args[1].value, f.args[2].value, f.line))
         else:  # expect
             outcome = f.args[3].value if len(f.args) == 4 else None
             inc.expects.append((f.args[1].value, f.args[2].value, outcome, f.line))

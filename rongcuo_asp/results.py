@@ -216,7 +216,7 @@ def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> 
                 "kind": "repeat",
                 "incident": inc.id,
                 "repeats": earlier,
-                "matter": inc.matter.value,
+                "matter": inc.matter.value.value,
                 "article": bar or _repeat_article(enc),
                 "effect": _repeat_effect(enc),
             }
@@ -226,7 +226,7 @@ def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> 
             {
                 "kind": "repeat_unsettled",
                 "incident": inc.id,
-                "matter": inc.matter.value,
+                "matter": inc.matter.value.value,
                 "resolution": "同一事由的失误发生日期缺失或相同，无法判定先后：是否重复待核实",
             }
         )

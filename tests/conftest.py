@@ -1,0 +1,45 @@
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# A complete, tolerable Beijing case (../shared/spec/facts.md example); tests vary it.
+BEIJING = textwrap.dedent(
+    """\
+    case(c1).
+    regime(c1, beijing).
+    subject(c1, wang).
+    subject_kind(wang, individual).
+    org(wang, government).
+    holds(wang, public_official).
+    incident(wang, i1).
+    holds(i1, ctx_public_service).
+    holds(i1, cause_efficiency).
+    holds(i1, effect_procedural_flaw).
+    -holds(i1, political_discipline_violation).
+    -holds(i1, private_gain).
+    level(i1, accident, none).
+    level(i1, environment, none).
+    level(i1, mass_incident, none).
+    holds(i1, remedied).
+    level(i1, harm, minor).
+    level(i1, recovery, full).
+    """
+)
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(text, name='case.lp') -> path of a fact file with that text."""
+
+    def _write(text: str | bytes, name: str = "case.lp") -> Path:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write

@@ -1,0 +1,98 @@
+"""The literate encodings: verbatim article text, a citation on every deciding rule, every article treated."""
+
+import re
+from pathlib import Path
+
+import clingo
+import pytest
+from clingo import ast
+
+from rongcuo_asp.encoding import CITING_PREDICATES, ENCODINGS, _pattern, load_encoding
+from rongcuo_asp.reasoner import solver
+from rongcuo_asp.vocabulary import vocabulary
+
+REGIMES = list(vocabulary().regimes)
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+DECIDING = {"in_scope", "outside", "scenario", "condition_met", "exclusion", "repeat_bar"}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_article_text_is_verbatim(regime):
+    seed = SEEDS / vocabulary().regimes[regime]["seed"]
+    if not seed.is_file():
+        pytest.skip("the seed documents (../shared/seeds) are not beside this checkout")
+    source = squash(seed.read_text(encoding="utf-8"))
+    enc = load_encoding(regime)
+    numbers = re.findall(r"(?m)^\s*(第[一二三四五六七八九十百]+条)", seed.read_text(encoding="utf-8"))
+    assert list(enc.articles) == numbers, "every article of the document, in order"
+    for raw in enc.text.splitlines():
+        if raw.startswith("%% "):
+            assert squash(raw[3:]) in source, f"not verbatim: {raw}"
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_every_article_has_a_treatment(regime):
+    enc = load_encoding(regime)
+    assert all(a.treatment in vocabulary().data["treatments"] for a in enc.articles.values())
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_every_deciding_rule_cites_a_quotable_article(regime):
+    enc = load_encoding(regime)
+    citing = [r for r in enc.rules if r.pred in DECIDING]
+    assert citing
+    for rule in citing:
+        citation = rule.head[0]
+        assert citation and enc.quote(citation), f"line {rule.line}: {rule.pred} cites {citation!r}, which is not quotable"
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_rules_sit_under_the_article_they_cite(regime):
+    """A citing rule follows the %% text of the article it cites (literate order)."""
+    enc = load_encoding(regime)
+    current = None
+    heads = {r.line: r for r in enc.rules}
+    for n, raw in enumerate(enc.text.splitlines(), start=1):
+        m = re.match(r"^%% (第[一二三四五六七八九十百]+条)", raw)
+        if m:
+            current = m.group(1)
+        rule = heads.get(n)
+        if rule and rule.pred in DECIDING | {"factor"} and rule.head[0]:
+            assert rule.head[0].startswith(current), f"line {n}: rule citing {rule.head[0]} sits under {current}"
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_conditions_declared_have_rules(regime):
+    enc = load_encoding(regime)
+    met = {r.head[0] for r in enc.rules_for("condition_met")}
+    assert set(enc.data.get("condition", [])) == met
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_no_deciding_predicate_without_citation_in_ground_program(regime):
+    """In the ground program every deciding atom carries a string citation."""
+    s = solver(regime)
+    for atom in s.ctl.symbolic_atoms:
+        sym = atom.symbol
+        if sym.name in DECIDING and len(sym.arguments) >= 2:
+            assert sym.arguments[1].type == clingo.SymbolType.String
+
+
+def test_default_negation_of_case_facts_is_rejected():
+    def first_literal(text):
+        found = []
+        ast.parse_string(text, lambda s: found.extend(s.body) if s.ast_type == ast.ASTType.Rule else None)
+        return found[0]
+
+    with pytest.raises(ValueError, match="default negation"):
+        _pattern(first_literal("x(I) :- not holds(I, remedied)."), Path("x.lp"))
+    assert _pattern(first_literal("x(I) :- -holds(I, remedied)."), Path("x.lp")).negated
+
+
+def test_citing_predicates_have_roles():
+    assert set(CITING_PREDICATES.values()) <= set(vocabulary().data["roles"])
+    assert (ENCODINGS / "verdict.lp").is_file()

@@ -1,0 +1,133 @@
+"""The loader refuses everything that is not a ground fact of the vocabulary, naming file and line."""
+
+import pytest
+from conftest import BEIJING
+
+from rongcuo_asp.factfile import FactFileError, parse_fact_text, read_fact_file
+
+
+def refusal(text: str | bytes) -> str:
+    raw = text if isinstance(text, bytes) else text.encode("utf-8")
+    with pytest.raises(FactFileError) as info:
+        parse_fact_text(raw, "bad.lp")
+    return info.value.message()
+
+
+def test_valid_file_is_read():
+    ff = parse_fact_text(BEIJING.encode(), "ok.lp")
+    inc = ff.incidents["i1"]
+    assert inc.subject == "wang" and ff.subjects["wang"].case == "c1"
+    assert inc.holds["remedied"].value is True and inc.holds["private_gain"].value is False
+    assert inc.levels["harm"].value == "minor"
+    assert "collusion" not in inc.holds  # absent stays absent (unknown), never false
+
+
+@pytest.mark.parametrize(
+    "line, needle",
+    [
+        ("a(X) :- b.", "不允许规则或约束"),
+        (":- holds(i1, remedied).", "不允许规则或约束"),
+        ("holds(i1, X).", "不允许变量 X"),
+        ('#include "/etc/passwd".', "#include"),
+        ("#external holds(i1, remedied).", "#external"),
+        ("#program base.", "#program"),
+        ("#const n = 3.", "#const"),
+        ("#show holds/2.", "#show"),
+        ("holds(i1; i2, remedied).", "参数中不允许 ';'"),
+        ("{ holds(i1, remedied) }.", "意外的"),
+        ("holds(i1, f(x)).", "嵌套的函数项"),
+        ("holds(i1, remedied)", "缺少结尾的句点"),
+        ("foo(i1).", "未知谓词 foo/1"),
+        ("hold(i1, remedied).", "是否指 holds"),
+        ("holds(i1, remedy).", "是否指 remedied"),
+        ("holds(i1, leadership_member).", "是当事人的特征"),
+        ("holds(i1).", "参数个数错误"),
+        ("level(i1, harm, huge).", "超出量表"),
+        ("level(i1, harmm, minor).", "是否指 harm"),
+        ("org(wang, ministry).", "未知的机关单位类型"),
+        ("rank(wang, general).", "未知的职级"),
+        ('date(i1, occurred, "2024-02-30").', "不存在的日期"),
+        ('date(i1, occurred, "2024/02/03").', "日期格式错误"),
+        ('date(i1, happened, "2024-02-03").', "未知的日期事件"),
+        ("-level(i1, harm, minor).", "经典否定只用于 holds/2"),
+        ("holds(i9, remedied).", "i9 既不是已声明的失误错误"),
+        ("expect(i1, shanghai, tolerable).", "未知的办法 shanghai"),
+        ("expect(i1, beijing, fine).", "未知的结论 fine"),
+        ('holds(i1, "remedied).', "字符串未闭合"),
+    ],
+)
+def test_refusals_name_the_line(line, needle):
+    text = BEIJING + line + "\n"
+    message = refusal(text)
+    bad_line = text.count("\n")
+    assert f"bad.lp:{bad_line}:" in message and needle in message, message
+
+
+def test_script_block_is_refused_not_run():
+    message = refusal(BEIJING + '#script (python)\nimport os\nos.system("touch /tmp/pwned")\n#end.\n')
+    assert "#script" in message and "bad.lp:19:" in message
+
+
+def test_contradiction_names_both_lines():
+    message = refusal(BEIJING + "-holds(i1, remedied).\n")
+    assert "第 16 行" in message and "第 19 行" in message and "bad.lp:19:" in message
+
+
+def test_two_levels_of_one_dimension_conflict():
+    message = refusal(BEIJING + "level(i1, harm, major).\n")
+    assert "矛盾" in message and "第 17 行" in message
+
+
+def test_two_orgs_conflict():
+    assert "矛盾" in refusal(BEIJING + "org(wang, court).\n")
+
+
+def test_incident_of_two_subjects_conflicts():
+    text = BEIJING + "subject(c1, li).\nincident(li, i1).\n"
+    assert "已在第 7 行归属当事人 wang" in refusal(text)
+
+
+def test_non_utf8_names_the_line():
+    message = refusal(BEIJING.encode() + "holds(i1, ctx_reform). % 改革\n".encode("gbk"))
+    assert "UTF-8" in message and "bad.lp:19:" in message
+
+
+def test_empty_and_comment_only_files_are_refused():
+    assert "文件为空" in refusal(b"")
+    assert "文件为空" in refusal(b"% only a comment\n%* and a block *%\n")
+
+
+def test_file_without_case_is_refused():
+    assert "bad.lp:2: regime/2：案件 c1 未声明" in refusal("% nothing\nregime(c1, beijing).\n")
+
+
+def test_undeclared_references_are_refused():
+    assert "未用 case(c9) 声明" in refusal("case(c1).\nsubject(c9, s).\n")
+    assert "未用 subject(C,s9) 声明" in refusal("case(c1).\nincident(s9, i1).\n")
+
+
+def test_unterminated_block_comment():
+    assert "块注释 %* 未闭合" in refusal(BEIJING + "%* open\n")
+
+
+def test_overlong_string_is_refused():
+    assert "字符串过长" in refusal(BEIJING + f'matter(i1, "{"长" * 5000}").\n')
+
+
+def test_errors_are_sorted_and_bounded():
+    text = BEIJING + "".join(f"holds(i1, nope{n}).\n" for n in range(50))
+    message = refusal(text)
+    lines = [int(x.split(":")[1]) for x in message.splitlines()]
+    assert lines == sorted(lines) and len(lines) == 20
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FactFileError) as info:
+        read_fact_file(tmp_path / "nope.lp")
+    assert "无法读取文件" in info.value.message()
+
+
+def test_comments_and_layout_are_free():
+    text = "%* header\n*% case(c1). regime(c1,beijing). % trailing\nsubject(c1,\n  wang).\n"
+    ff = parse_fact_text(text.encode())
+    assert ff.subjects["wang"].line == 3
