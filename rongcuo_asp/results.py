@@ -182,6 +182,11 @@ def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> 
     naming = _Naming(inc)
     grounds = [_ground(enc, sym, atoms, naming) for sym in dec.cautious if sym.name in GROUND_ATOMS]
     grounds.sort(key=lambda g: (ROLE_ORDER.index(g["role"]), citation_key(g["article"]), g["effect"]))
+    for sym in dec.cautious:  # scope by reference (参照执行) is marked on its scope ground
+        if sym.name == "by_reference":
+            for g in grounds:
+                if g["role"] == "scope" and g["article"] == _text(sym.arguments[1]):
+                    g["by_reference"] = True
     factors = []
     for sym in dec.cautious:
         if sym.name == "factor":
