@@ -35,6 +35,7 @@ CITING_PREDICATES = {
     "factor": "factor",
     "outcome": "outcome",
 }
+TIMING_FACTS = ("deadline", "publicity")
 _ARTICLE = re.compile(r"^(第[一二三四五六七八九十百]+条)\s*(.*)$")
 _ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$")
 _CITATION = re.compile(r"^(第[一二三四五六七八九十百]+条)(?:第（([一二三四五六七八九十]+)）项|第([一二三四五六七八九十]+)款)?$")
@@ -95,7 +96,7 @@ class Encoding:
     text: str
     articles: dict[str, Article]
     rules: list[Rule]
-    data: dict[str, list[str]]  # scope_article, scenario_article, outcome_article, condition -> values
+    data: dict[str, list]  # scope_article, scenario_article, outcome_article, condition; deadline, publicity tuples
 
     def quote(self, citation: str) -> str:
         """The verbatim text of an article, an item （N） or a paragraph 第N款."""
@@ -203,6 +204,8 @@ def _rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
         args = [_arg(a) for a in fn.arguments]
         if not stm.body and fn.name in ("scope_article", "scenario_article", "outcome_article", "condition"):
             data.setdefault(fn.name, []).append(args[0])
+        if not stm.body and fn.name in ("deadline", "publicity"):
+            data.setdefault(fn.name, []).append(tuple(args))
         if not stm.body and fn.name == "treatment":
             data.setdefault("treatment", []).append(f"{args[0]}={args[1]}")
         body = tuple(p for p in (_pattern(lit, path) for lit in stm.body) if p)

@@ -81,6 +81,7 @@ class Incident:
     expects: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     expect_grounds: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, citation, line)
     expect_missing: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, fact, line)
+    expect_procedure: list[tuple[str, str, str, int]] = field(default_factory=list)  # (regime, step, status, line)
 
 
 @dataclass
@@ -321,6 +322,8 @@ class _Checker:
                 "event": "日期事件",
                 "dimension": "程度维度",
                 "verdict": "结论",
+                "step": "程序步骤",
+                "status": "时限状态",
                 "outcome": "处理程度",
             }[kind]
             self.error(fact.line, f"未知的{label} {term}{_suggest(term.value, choices)}；可选：{', '.join(choices)}")
@@ -392,7 +395,15 @@ class _Checker:
             self._set_once(self.subjects[s].__dict__, attr, f.args[1].value, f, f"{f.pred}({s})")
         for f in get("holds"):
             self._holds(f)
-        for f in get("level") + get("matter") + get("date") + get("expect") + get("expect_ground") + get("expect_missing"):
+        for f in (
+            get("level")
+            + get("matter")
+            + get("date")
+            + get("expect")
+            + get("expect_ground")
+            + get("expect_missing")
+            + get("expect_procedure")
+        ):
             self._incident_fact(f)
         # `_set_once` stored plain dict entries; subject attributes are Located or None.
 
@@ -441,6 +452,8 @@ class _Checker:
             self._set_once(inc.__dict__, "matter", f.args[1], f, f"matter({i})")
         elif f.pred == "date":
             self._set_once(inc.dates, f.args[1].value, dt.date.fromisoformat(f.args[2].value), f, f"date({i},{f.args[1].value})")
+        elif f.pred == "expect_procedure":
+            inc.expect_procedure.append((f.args[1].value, f.args[2].value, f.args[3].value, f.line))
         elif f.pred in ("expect_ground", "expect_missing"):
             target = inc.expect_grounds if f.pred == "expect_ground" else inc.expect_missing
             target.append((f.args[1].value, f.args[2].value, f.line))

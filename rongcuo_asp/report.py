@@ -24,6 +24,9 @@ def _env():
         missing_zh=missing_zh,
         role_zh=lambda r: voc.label("role", r),
         kind_zh=lambda k: voc.label("factor_kind", k),
+        step_zh=lambda k: voc.label("step", k),
+        status_zh=lambda k: voc.label("status", k),
+        event_zh=lambda k: voc.label("event", k),
         treatment_zh=lambda t: voc.label("treatment", t or ""),
     )
     env.globals.update(verdict_zh=verdict_zh, voc=voc)

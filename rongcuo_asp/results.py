@@ -8,6 +8,7 @@ import clingo
 
 from .encoding import CITING_PREDICATES, Encoding, Pattern, Rule, citation_key
 from .factfile import FactFile, FactFileError, Incident
+from .procedure import review
 from .reasoner import FactKey, solver
 from .repeats import Repeats, derive_repeats
 from .vocabulary import vocabulary
@@ -235,6 +236,8 @@ def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> 
                 "resolution": "同一事由的失误发生日期缺失或相同，无法判定先后：是否重复待核实",
             }
         )
+    procedure, order_conflicts = review(ff, inc, enc, dec.outcome)
+    conflicts.extend(order_conflicts)
     return {
         "file": ff.path,
         "case": ff.subjects[inc.subject].case,
@@ -246,7 +249,7 @@ def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> 
         "grounds": grounds,
         "missing": [naming.key(k) for k in dec.missing],
         "factors": factors,
-        "procedure": [],
+        "procedure": procedure,
         "conflicts": conflicts,
     }
 

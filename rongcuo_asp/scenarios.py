@@ -19,7 +19,7 @@ def scenario_failures(ff: FactFile) -> list[str]:
     failures: list[str] = []
     expected_any = False
     for inc in ff.incidents.values():
-        regimes = dict.fromkeys(e[0] for e in [*inc.expects, *inc.expect_grounds, *inc.expect_missing])
+        regimes = dict.fromkeys(e[0] for e in [*inc.expects, *inc.expect_grounds, *inc.expect_missing, *inc.expect_procedure])
         results = {r: incident_result(ff, inc, r, reps) for r in regimes}
         for regime, verdict, outcome, line in inc.expects:
             expected_any = True
@@ -41,6 +41,12 @@ def scenario_failures(ff: FactFile) -> list[str]:
             if fact not in results[regime]["missing"]:
                 where = f"{ff.path}:{line}: {inc.id} under {regime}"
                 failures.append(f"{where}: expected {fact} among facts to verify\n{_summary(results[regime])}")
+        for regime, step, status, line in inc.expect_procedure:
+            expected_any = True
+            got = [p["status"] for p in results[regime]["procedure"] if p["step"] == step]
+            if status not in got:
+                where = f"{ff.path}:{line}: {inc.id} under {regime}"
+                failures.append(f"{where}: expected procedure step {step} {status}, got {got or 'no such step'}")
     if not expected_any:
         failures.append(f"{ff.path}: no expect/3,4 atoms: a scenario file must state what it expects")
     return failures

@@ -84,6 +84,8 @@ class Vocabulary:
             "factor_kind": "factor_kinds",
             "treatment": "treatments",
             "group": "feature_groups",
+            "step": "procedure_steps",
+            "status": "procedure_statuses",
         }[kind]
         return self.data[table].get(name, name)
 

@@ -1,0 +1,174 @@
+"""Deadlines on the official working-day calendar (values computed by hand from the State Council notices)."""
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from rongcuo_asp.cli import main
+from rongcuo_asp.procedure import CalendarRangeError, add_months, add_working_days, due_date, publicity_end
+
+D = dt.date.fromisoformat
+
+
+@pytest.mark.parametrize(
+    "start, n, due",
+    [
+        # National Day 2024: 10-01..10-07 off; Sunday 09-29 and Saturday 10-12 are working days.
+        ("2024-09-27", 7, "2024-10-12"),
+        ("2024-09-27", 1, "2024-09-29"),
+        ("2024-09-30", 1, "2024-10-08"),
+        ("2024-09-20", 15, "2024-10-16"),
+        # Spring Festival 2025: 01-28..02-04 off; Sunday 01-26 and Saturday 02-08 are working days.
+        ("2025-01-24", 10, "2025-02-13"),
+        ("2025-01-25", 1, "2025-01-26"),
+        ("2025-01-27", 1, "2025-02-05"),
+        # an ordinary week: the start day does not count, weekends do not either.
+        ("2024-03-15", 5, "2024-03-22"),
+    ],
+)
+def test_working_days(start, n, due):
+    assert add_working_days(D(start), n) == D(due)
+
+
+@pytest.mark.parametrize(
+    "start, months, due",
+    [
+        ("2024-11-30", 3, "2025-02-28"),
+        ("2024-08-31", 3, "2024-11-30"),
+        ("2023-11-30", 3, "2024-02-29"),
+        ("2024-01-15", 3, "2024-04-15"),
+    ],
+)
+def test_calendar_months(start, months, due):
+    assert add_months(D(start), months) == D(due)
+
+
+def test_a_year_is_twelve_calendar_months():
+    assert due_date(D("2024-02-29"), 1, "year") == D("2025-02-28")
+
+
+def test_publicity_counts_its_working_start_day():
+    assert publicity_end(D("2024-09-27"), 7) == D("2024-10-11")
+    assert publicity_end(D("2024-10-01"), 7) == D("2024-10-15")  # starts in the holiday: first day is 10-08
+
+
+def test_outside_calendar_data_is_an_error_not_a_guess():
+    with pytest.raises(CalendarRangeError):
+        add_working_days(D("2026-12-25"), 10)
+    with pytest.raises(CalendarRangeError):
+        add_working_days(D("2003-05-01"), 1)
+
+
+CASE = """case(c1).
+regime(c1, changzhou_edu).
+subject(c1, s1).
+subject_kind(s1, individual).
+org(s1, edu_bureau).
+rank(s1, section).
+incident(s1, i1).
+"""
+
+
+def procedure(tmp_path, dates: str, regime: str = "changzhou_edu"):
+    path = tmp_path / "p.lp"
+    path.write_text(CASE + dates, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--regime", regime, "--format", "json"])
+    return result
+
+
+def steps(result) -> dict:
+    import json
+
+    assert result.exit_code == 0, result.output
+    r = json.loads(result.output)["results"][0]
+    return {p["step"]: p for p in r["procedure"]}, r["conflicts"]
+
+
+@pytest.mark.parametrize("filed, status", [("2024-10-12", "on_time"), ("2024-10-14", "late")])
+def test_application_boundary_national_day(tmp_path, filed, status):
+    got, _ = steps(
+        procedure(tmp_path, f'date(i1, accountability_started, "2024-09-27").\ndate(i1, application_filed, "{filed}").\n')
+    )
+    assert got["application"] == {
+        "article": "第十条第（一）项",
+        "step": "application",
+        "start": "accountability_started",
+        "due": "2024-10-12",
+        "actual": filed,
+        "status": status,
+    }
+
+
+@pytest.mark.parametrize("given, status", [("2025-02-13", "on_time"), ("2025-02-14", "late")])
+def test_feedback_boundary_spring_festival(tmp_path, given, status):
+    got, _ = steps(procedure(tmp_path, f'date(i1, decision_made, "2025-01-24").\ndate(i1, feedback_given, "{given}").\n'))
+    assert (got["feedback"]["due"], got["feedback"]["status"]) == ("2025-02-13", status)
+    assert got["follow_up"]["due"] == "2026-01-24"
+
+
+@pytest.mark.parametrize("done, status", [("2025-02-28", "on_time"), ("2025-03-01", "late")])
+def test_investigation_three_calendar_months(tmp_path, done, status):
+    got, _ = steps(
+        procedure(tmp_path, f'date(i1, application_filed, "2024-11-30").\ndate(i1, investigation_concluded, "{done}").\n')
+    )
+    assert (got["investigation"]["due"], got["investigation"]["status"]) == ("2025-02-28", status)
+
+
+def test_pending_without_actual_date(tmp_path):
+    got, _ = steps(procedure(tmp_path, 'date(i1, accountability_started, "2024-03-15").\n'))
+    assert got["application"]["status"] == "pending" and got["application"]["actual"] is None
+
+
+def test_suspension_at_most_three_months(tmp_path):
+    got, _ = steps(
+        procedure(tmp_path, 'date(i1, investigation_concluded, "2024-01-31").\ndate(i1, decision_made, "2024-05-02").\n')
+    )
+    assert (got["suspension"]["due"], got["suspension"]["status"]) == ("2024-04-30", "late")
+
+
+def test_youxian_publicity_short_and_full(tmp_path):
+    base = CASE.replace("changzhou_edu", "youxian").replace("edu_bureau", "government")
+    for ended, status in (("2024-10-11", "on_time"), ("2024-10-10", "short")):
+        path = tmp_path / "y.lp"
+        path.write_text(
+            base + f'date(i1, publicity_started, "2024-09-27").\ndate(i1, publicity_ended, "{ended}").\n', encoding="utf-8"
+        )
+        got, _ = steps(CliRunner().invoke(main, ["check", str(path), "--format", "json"]))
+        assert (got["publicity"]["article"], got["publicity"]["due"], got["publicity"]["status"]) == (
+            "第八条第（三）项",
+            "2024-10-11",
+            status,
+        )
+
+
+def test_changzhou_publicity_only_for_exempt(tmp_path):
+    got, _ = steps(procedure(tmp_path, 'date(i1, publicity_started, "2024-09-27").\n'))
+    assert "publicity" not in got  # the verdict is undetermined here: 属于免责的 is not established
+
+
+def test_regimes_without_deadlines(tmp_path):
+    got, _ = steps(procedure(tmp_path, 'date(i1, decision_made, "2024-09-27").\n', regime="beijing"))
+    assert got == {}
+
+
+def test_out_of_order_dates_are_a_conflict(tmp_path):
+    _, conflicts = steps(
+        procedure(tmp_path, 'date(i1, application_filed, "2024-05-10").\ndate(i1, decision_made, "2024-05-01").\n')
+    )
+    [c] = [c for c in conflicts if c["kind"] == "date_order"]
+    assert (c["earlier"], c["later"], c["lines"]) == ("application_filed", "decision_made", [8, 9])
+
+
+def test_date_beyond_calendar_is_exit_2_with_line(tmp_path):
+    result = procedure(tmp_path, 'date(i1, decision_made, "2026-12-25").\n')
+    assert result.exit_code == 2 and "p.lp:8:" in result.output and "2027" in result.output
+
+
+def test_text_report_has_timeline(tmp_path):
+    path = tmp_path / "t.lp"
+    path.write_text(
+        CASE + 'date(i1, accountability_started, "2024-09-27").\ndate(i1, application_filed, "2024-10-14").\n', encoding="utf-8"
+    )
+    out = CliRunner().invoke(main, ["check", str(path)]).output
+    assert "时限审查" in out and "提出申请（第十条第（一）项）：期限至 2024-10-12（含当日）；实际 2024-10-14；逾期" in out
