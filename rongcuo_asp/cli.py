@@ -42,34 +42,125 @@ def main() -> None:
     """rongcuo：依五部容错纠错办法认定、解释与检验案件（Answer Set Programming / clingo）。"""
 
 
+FORMATS = click.Choice(["text", "md", "html", "json"])
+
+
+def _emit(data: dict, document, fmt: str, output: str | None) -> None:
+    """JSON as is; human formats through the document builder and the templates."""
+    if fmt == "json":
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+        return
+    from .report import render_document
+
+    _write(render_document(document(), fmt), output)
+
+
+def _read(files):
+    from .factfile import read_fact_file
+
+    return [read_fact_file(f) for f in files]  # every file is validated before any is decided
+
+
+def _guarded(fn):
+    """Bad input (a fact file, an option value) -> its message and exit status 2."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .factfile import FactFileError
+        from .results import CheckError
+
+        try:
+            return fn(*args, **kwargs)
+        except FactFileError as exc:
+            _fail(exc.message())
+        except CheckError as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
     "--regime", "regime", type=click.Choice(REGIME_CHOICES), help="适用的办法；all 为全部五部；缺省时用案件的 regime/2 事实。"
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="写入文件（原子写入）。")
+@_guarded
 def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | None) -> None:
     """Decide every incident of FILE... (each file its own set of cases)."""
-    from .factfile import FactFileError, read_fact_file
-    from .results import CheckError, check_file
+    from .results import check_file
 
-    results: list[dict] = []
-    try:
-        parsed = [read_fact_file(f) for f in files]  # every file is validated before any is decided
-        for ff in parsed:
-            results.extend(check_file(ff, regime))
-    except FactFileError as exc:
-        _fail(exc.message())
-    except CheckError as exc:
-        _fail(str(exc))
-    if fmt == "json":
-        text = json.dumps({"results": results}, ensure_ascii=False, indent=2) + "\n"
-    else:
-        from .report import render_check
+    results = [r for ff in _read(files) for r in check_file(ff, regime)]
+    from .documents import check_document
 
-        text = render_check(results)
-    _write(text, output)
+    _emit({"results": results}, lambda: check_document(results), fmt, output)
+
+
+def _regimes_of(ff, inc, regime: str | None) -> list[str]:
+    from .results import regimes_for
+
+    return regimes_for(ff, ff.subjects[inc.subject].case, regime)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--regime", "regime", type=click.Choice(REGIME_CHOICES))
+@click.option("--incident", "incident", help="只解释这一起失误错误。")
+@click.option("--contrast", "contrast", help="对照的结论或处理程度，如 exempt：为何不是它、最少改变什么。")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False))
+@_guarded
+def explain(file: str, regime: str | None, incident: str | None, contrast: str | None, fmt: str, output: str | None) -> None:
+    """Why (not): the derivation, a minimal sufficient reason, facts still to establish, contrasts."""
+    from .documents import explain_document
+    from .questions import explain_incident, per_incident
+
+    [ff] = _read([file])
+    items = [
+        explain_incident(ff, inc, r, reps, contrast)
+        for inc, reps in per_incident(ff, incident)
+        for r in _regimes_of(ff, inc, regime)
+    ]
+    _emit({"explanations": items}, lambda: explain_document(items), fmt, output)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--regime", "regime", type=click.Choice(list(vocabulary().regimes)), required=True)
+@click.option("--incident", "incident", required=True)
+@click.option("--target", "target", required=True, help="目标结论（tolerable 等）或处理程度（exempt、reduce、lighter）。")
+@click.option("--keep", "keep", multiple=True, help="保持不变的事实（特征名、程度维度或 org/rank/subject_kind），可重复。")
+@click.option("--max-changes", "max_changes", type=click.IntRange(0, 60), default=60, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False))
+@_guarded
+def whatif(file, regime, incident, target, keep, max_changes, fmt, output) -> None:
+    """Every minimal set of fact changes that makes TARGET hold (#minimize, optimal models)."""
+    from .documents import whatif_document
+    from .questions import per_incident, whatif_incident
+
+    [ff] = _read([file])
+    [(inc, reps)] = per_incident(ff, incident)
+    result = whatif_incident(ff, inc, regime, reps, target, keep, max_changes)
+    _emit(result, lambda: whatif_document([result]), fmt, output)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--incident", "incident")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False))
+@_guarded
+def compare(file: str, incident: str | None, fmt: str, output: str | None) -> None:
+    """The same incident under all five regimes, side by side."""
+    from .documents import compare_document
+    from .questions import compare_incident, per_incident
+
+    [ff] = _read([file])
+    items = [compare_incident(ff, inc, reps) for inc, reps in per_incident(ff, incident)]
+    _emit({"comparisons": items}, lambda: compare_document(items), fmt, output)
 
 
 @main.command()

@@ -124,6 +124,15 @@ class Encoding:
                     out.setdefault(m.group(1), set()).add((arg, CITING_PREDICATES[r.pred]))
         return out
 
+    def fact_order(self) -> dict[tuple[str, str], int]:
+        """(pred, key) -> line of the first rule that reads it: the document order of facts."""
+        order: dict[tuple[str, str], int] = {}
+        for r in sorted(self.rules, key=lambda r: (r.pred == "outcome", r.line)):
+            for p in r.body:
+                k = (p.pred, (p.args[1] or "") if p.pred in ("holds", "level") else "")
+                order.setdefault(k, len(order))
+        return order
+
     def used_facts(self) -> set[tuple[str, str]]:
         """(pred, key) of the vocabulary facts some rule reads: ('holds', feature), ('level', dim), ('org', '')."""
         used = set()
@@ -230,6 +239,18 @@ def load_encoding(regime: str) -> Encoding:
         if number in articles:
             articles[number].treatment = kind
     return Encoding(regime, path, text, articles, rules + outcome_rules, data)
+
+
+def encodings_digest(regimes: list[str]) -> str:
+    """sha256 over the vocabulary and every encoding file the regimes use, to reproduce a finding."""
+    import hashlib
+
+    digest = hashlib.sha256((Path(__file__).parent / "vocabulary.json").read_bytes())
+    names = [*SHARED_PARTS, "repeat.lp", "whatif.lp", *(vocabulary().regimes[r]["encoding"] for r in regimes)]
+    for name in names:
+        digest.update(name.encode())
+        digest.update((ENCODINGS / name).read_bytes())
+    return digest.hexdigest()
 
 
 def shared_part(name: str) -> str:

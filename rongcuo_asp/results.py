@@ -9,7 +9,7 @@ import clingo
 from .encoding import CITING_PREDICATES, Encoding, Pattern, Rule, citation_key
 from .factfile import FactFile, FactFileError, Incident
 from .procedure import review
-from .reasoner import FactKey, solver
+from .reasoner import Decision, FactKey, solver
 from .repeats import Repeats, derive_repeats
 from .vocabulary import vocabulary
 
@@ -46,7 +46,20 @@ def _text(sym: clingo.Symbol) -> str:
     return sym.string if sym.type == clingo.SymbolType.String else str(sym)
 
 
-def known_facts(ff: FactFile, inc: Incident, repeated: bool | None) -> dict[FactKey, object]:
+def repeated_value(inc: Incident, reps: Repeats) -> bool | None:
+    """repeated_error as the file states it, overridden by a repeat derived from the dates."""
+    stated = inc.holds.get("repeated_error")
+    derived = reps.derived.get(inc.id)
+    if derived is True:
+        return True
+    if stated is not None:
+        return stated.value
+    return derived  # False where the dates settle it, None (unknown) otherwise
+
+
+def known_facts(ff: FactFile, inc: Incident, reps: Repeats) -> dict[FactKey, object]:
+    """The incident's stated facts as fact keys, with repeated_error resolved against the dates."""
+    repeated = repeated_value(inc, reps)
     subj = ff.subjects[inc.subject]
     known: dict[FactKey, object] = {("holds", "i", f): loc.value for f, loc in inc.holds.items()}
     known.update({("holds", "s", f): loc.value for f, loc in subj.holds.items()})
@@ -153,12 +166,16 @@ def _ground(enc: Encoding, sym: clingo.Symbol, atoms: list[Atom], naming: _Namin
 
 
 def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> dict:
+    return evaluate(ff, inc, regime, reps)[0]
+
+
+def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[dict, Decision, dict[FactKey, object]]:
+    """The result of one incident under one regime, with the solver's decision and the known facts."""
     s = solver(regime)
     enc = s.encoding
     stated = inc.holds.get("repeated_error")
     conflicts: list[dict] = []
-    derived = reps.derived.get(inc.id)
-    if derived is True and stated is not None and stated.value is False:
+    if reps.derived.get(inc.id) is True and stated is not None and stated.value is False:
         conflicts.append(
             {
                 "kind": "fact_conflict",
@@ -169,15 +186,7 @@ def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> 
                 "resolution": "按 occurred 日期推定为重复，以推定为准",
             }
         )
-    if derived is True:
-        repeated = True
-    elif stated is not None:
-        repeated = stated.value
-    elif derived is False:
-        repeated = False
-    else:
-        repeated = None
-    known = known_facts(ff, inc, repeated)
+    known = known_facts(ff, inc, reps)
     dec = s.decide(known)
     atoms = _atoms(known)
     naming = _Naming(inc)
@@ -238,7 +247,7 @@ def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> 
         )
     procedure, order_conflicts = review(ff, inc, enc, dec.outcome)
     conflicts.extend(order_conflicts)
-    return {
+    result = {
         "file": ff.path,
         "case": ff.subjects[inc.subject].case,
         "subject": inc.subject,
@@ -252,6 +261,7 @@ def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> 
         "procedure": procedure,
         "conflicts": conflicts,
     }
+    return result, dec, known
 
 
 def _repeat_article(enc: Encoding) -> str | None:

@@ -1,0 +1,75 @@
+"""Explanations vs verdicts: the cost of explaining, on generated incidents.
+
+    python benchmarks/explain_bench.py [--incidents 1000] [--regime beijing]
+
+Reports, in one run: check (verdict, outcome, grounds, missing) vs explain (the same plus a
+minimal sufficient reason, or the facts to establish for each possible verdict) on the same
+incidents; the time of one minimal why-not; the time of one full whatif enumeration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generate import generate  # noqa: E402
+
+from rongcuo_asp import explain  # noqa: E402
+from rongcuo_asp.factfile import parse_fact_text  # noqa: E402
+from rongcuo_asp.questions import explain_incident  # noqa: E402
+from rongcuo_asp.reasoner import solver  # noqa: E402
+from rongcuo_asp.repeats import derive_repeats  # noqa: E402
+from rongcuo_asp.results import incident_result, known_facts  # noqa: E402
+from rongcuo_asp.whatif import whatif  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--incidents", type=int, default=1000)
+    ap.add_argument("--regime", default="beijing")
+    args = ap.parse_args()
+    ff = parse_fact_text(generate(args.incidents).encode(), "generated.lp")
+    reps = derive_repeats(ff)
+    incs = list(ff.incidents.values())
+    solver(args.regime), whatif(args.regime)  # ground once, outside the timings
+
+    t0 = time.perf_counter()
+    results = [incident_result(ff, inc, args.regime, reps) for inc in incs]
+    t_check = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for inc in incs:
+        explain_incident(ff, inc, args.regime, reps, None)
+    t_explain = time.perf_counter() - t0
+
+    s = solver(args.regime)
+    why_not, what = [], []
+    for inc, r in zip(incs, results, strict=True):
+        known = known_facts(ff, inc, reps)
+        if r["verdict"] in ("not_tolerable", "not_applicable"):
+            t0 = time.perf_counter()
+            explain.why_not(s, known, "tolerable")
+            why_not.append(time.perf_counter() - t0)
+        if r["verdict"] != "tolerable" and len(what) < 200:
+            t0 = time.perf_counter()
+            whatif(args.regime).alternatives(known, "tolerable", set(), 60)
+            what.append(time.perf_counter() - t0)
+
+    verdicts = {
+        v: sum(r["verdict"] == v for r in results) for v in ("tolerable", "not_tolerable", "not_applicable", "undetermined")
+    }
+    ms = lambda xs: f"median {statistics.median(xs) * 1000:.2f} ms, max {max(xs) * 1000:.2f} ms"  # noqa: E731
+    print(f"regime {args.regime}, {len(incs)} incidents: {verdicts}")
+    print(f"check    {t_check:.2f} s  ({t_check / len(incs) * 1000:.2f} ms per incident)")
+    per = t_explain / len(incs) * 1000
+    print(f"explain  {t_explain:.2f} s  ({per:.2f} ms per incident)  ratio explain/check = {t_explain / t_check:.2f}")
+    print(f"why-not (minimal blocking facts, {len(why_not)} incidents): {ms(why_not)}")
+    print(f"whatif  (all minimal alternatives to 'tolerable', {len(what)} incidents): {ms(what)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Reports as documents: sections of nested nodes, built here in Chinese, rendered by templates.
+
+One document model serves every question (check, explain, whatif, compare) and every human
+format (text, md, html): templates/doc.{txt,md,html}.j2 render any document.
+"""
+
+from __future__ import annotations
+
+from .describe import fact_zh, missing_zh, verdict_zh
+from .vocabulary import vocabulary
+
+
+def node(text: str, children: list | None = None, quote: str | None = None, code: str | None = None) -> dict:
+    return {"text": text, "children": children or [], "quote": quote, "code": code}
+
+
+def _facts(facts: list[str]) -> list[dict]:
+    return [node(fact_zh(f), code=f) for f in facts]
+
+
+def _ground_node(g: dict) -> dict:
+    voc = vocabulary()
+    label = f"{g['article']}〔{voc.label('role', g['role'])}，{'成立' if g['effect'] == 'for' else '阻却'}"
+    label += "，参照执行〕" if g.get("by_reference") else "〕"
+    children = _facts(g["facts"])
+    if g.get("reading"):
+        children.insert(0, node(f"注：{g['reading']}"))
+    return node(label, children, quote=g.get("text") or None)
+
+
+def result_nodes(r: dict) -> list[dict]:
+    """The body of one incident's result: conclusion, grounds, factors, missing, procedure, conflicts."""
+    voc = vocabulary()
+    nodes = [node(f"结论：{verdict_zh(r['verdict'], r['outcome'])}")]
+    for c in r["conflicts"]:
+        if c["kind"] == "rule_conflict":
+            nodes.append(node(f"虽符合{c['scenario']}，但有{c['exclusion']}情形，不予容错（不予容错情形优先，解读1）。"))
+    if r["grounds"]:
+        nodes.append(node("认定依据", [_ground_node(g) for g in r["grounds"]]))
+    if r["factors"]:
+        nodes.append(
+            node(
+                "判断因素（不改变结论，供综合研判）",
+                [
+                    node(f"{voc.label('factor_kind', f['kind'])}　{f['article']}", _facts(f["facts"]), quote=f.get("text"))
+                    for f in r["factors"]
+                ],
+            )
+        )
+    if r["missing"]:
+        nodes.append(node("需核实的事实（其认定可能改变结论）", [node(missing_zh(m), code=m) for m in r["missing"]]))
+    if r["procedure"]:
+        nodes.append(node("时限审查", [_procedure_node(p) for p in r["procedure"]]))
+    others = [c for c in r["conflicts"] if c["kind"] != "rule_conflict"]
+    if others:
+        nodes.append(node("冲突与解读", [node(_conflict_text(c)) for c in others]))
+    return nodes
+
+
+def _procedure_node(p: dict) -> dict:
+    voc = vocabulary()
+    when = {"publicity": f"公示至少至 {p['due']}", "follow_up": f"跟踪回访至 {p['due']}"}.get(
+        p["step"], f"期限至 {p['due']}（含当日）"
+    )
+    return node(
+        f"{voc.label('step', p['step'])}（{p['article']}）：{when}；实际 {p['actual'] or '—'}；{voc.label('status', p['status'])}"
+    )
+
+
+def _conflict_text(c: dict) -> str:
+    voc = vocabulary()
+    if c["kind"] == "repeat":
+        effect = {"bars": f"依{c['article']}不予容错", "factor": f"依{c['article']}列为不利因素"}.get(
+            c["effect"], "本办法无重复失误的规定"
+        )
+        return f"同一事由重复：{c['incident']} 重复 {c['repeats']}（事由 {c['matter']}）；{effect}。"
+    if c["kind"] == "repeat_unsettled":
+        return f"{c['resolution']}（{c['incident']}，事由 {c['matter']}）。"
+    if c["kind"] == "fact_conflict":
+        return f"事实冲突：第 {c['line']} 行写明 {c['fact']} 不成立，但{c['resolution']}。"
+    if c["kind"] == "date_order":
+        return (
+            f"日期先后矛盾：{voc.label('event', c['earlier'])}（第 {c['lines'][0]} 行，{c['dates'][0]}）晚于"
+            f"{voc.label('event', c['later'])}（第 {c['lines'][1]} 行，{c['dates'][1]}），请核实。"
+        )
+    if c["kind"] == "reading":
+        return f"按{c['reading']}，本件将为「{verdict_zh(c['literal_verdict'], None)}」；本工具采{c['resolution']}。"
+    return str(c)
+
+
+def _heading(r: dict) -> str:
+    title = vocabulary().regimes[r["regime"]]["title"]
+    return f"{r['incident']}（当事人 {r.get('subject', '')}，文件 {r['file']}）— {title}"
+
+
+def check_document(results: list[dict]) -> dict:
+    return {
+        "title": "容错纠错认定",
+        "sections": [{"heading": _heading(r), "nodes": result_nodes(r)} for r in results],
+        "regimes": sorted({r["regime"] for r in results}),
+    }
+
+
+def _goal_zh(goal: str) -> str:
+    voc = vocabulary()
+    return voc.label("verdict", goal) if goal in voc.verdicts else f"可容错（{voc.label('outcome', goal)}）"
+
+
+def explain_document(items: list[dict]) -> dict:
+    sections = []
+    for e in items:
+        nodes = result_nodes(e)
+        if e["reason"]:
+            nodes.insert(
+                1,
+                node(
+                    f"最小充分理由：仅凭以下已查明事实，即可认定「{_goal_zh(e['reason']['goal'])}」", _facts(e["reason"]["facts"])
+                ),
+            )
+        for t in e["to_establish"]:
+            nodes.insert(1, node(f"若要认定为「{_goal_zh(t['verdict'])}」，至少还需查明", _facts(t["facts"])))
+        if e.get("contrast"):
+            nodes.insert(1, _contrast_node(e))
+        sections.append({"heading": _heading(e), "nodes": nodes})
+    return {"title": "容错纠错认定：理由说明", "sections": sections, "regimes": sorted({e["regime"] for e in items})}
+
+
+def _contrast_node(e: dict) -> dict:
+    c = e["contrast"]
+    now = verdict_zh(e["verdict"], e["outcome"])
+    children = []
+    if c["blocking"]:
+        children.append(node("妨碍该结论的已查明事实（最小集合）", _facts(c["blocking"])))
+    elif c["blocking"] is None:
+        children.append(node("已查明的事实并不排除该结论；尚需查明的事实见下。"))
+    if c["alternatives"]:
+        children.append(node("最少需改变的事实", [node(_change_text(alt, e["incident"])) for alt in c["alternatives"]]))
+    else:
+        children.append(node("无论如何改变事实，均不能得出该结论。"))
+    return node(f"为何是「{now}」而不是「{_goal_zh(c['target'])}」", children)
+
+
+def _value_zh(fact: str, value) -> str:
+    voc = vocabulary()
+    if value is None:
+        return "未查明"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if fact in voc.scales:
+        return voc.label("value", f"{fact}.{value}")
+    kind = {"org": "org", "rank": "rank", "subject_kind": "subject_kind"}.get(fact)
+    return voc.label(kind, value) if kind else str(value)
+
+
+def _fact_label(fact: str) -> str:
+    voc = vocabulary()
+    if fact in voc.scales:
+        return voc.label("dimension", fact)
+    return {"org": "机关单位类型", "rank": "职级", "subject_kind": "当事人类别"}.get(fact) or voc.label("feature", fact)
+
+
+def _change_text(alt: list[dict], incident: str) -> str:
+    return "；".join(
+        f"「{_fact_label(c['fact'])}」由{_value_zh(c['fact'], c['from'])}改为{_value_zh(c['fact'], c['to'])}" for c in alt
+    )
+
+
+def whatif_document(items: list[dict]) -> dict:
+    sections = []
+    for w in items:
+        goal = _goal_zh(w["target"])
+        if not w["findings"]:
+            nodes = [node(f"无论如何改变事实（在所给限制内），均不能认定为「{goal}」。")]
+        else:
+            n = len(w["findings"][0]["changes"])
+            nodes = [node(f"最少需改变 {n} 项事实；共有 {len(w['findings'])} 种最小改变方案：")]
+            for f in w["findings"]:
+                cite = f"（{'、'.join(f['articles'])}）" if f["articles"] else ""
+                nodes.append(node(f"若{_change_text(f['changes'], w['incident'])}，则{goal}{cite}。", _facts(f["facts"])))
+        sections.append(
+            {"heading": f"{w['incident']}：如何才能「{goal}」— {vocabulary().regimes[w['regime']]['title']}", "nodes": nodes}
+        )
+    return {"title": "容错纠错认定：反事实分析", "sections": sections, "regimes": sorted({w["regime"] for w in items})}
+
+
+def compare_document(items: list[dict]) -> dict:
+    voc = vocabulary()
+    sections = []
+    for c in items:
+        rows = [
+            node(
+                f"{voc.regimes[r['regime']]['title']}（{r['regime']}）：{verdict_zh(r['verdict'], r['outcome'])}"
+                + (f"；决定条款：{'、'.join(r['deciding'])}" if r["deciding"] else "")
+                + (f"；需核实：{'、'.join(missing_zh(m) for m in r['missing'])}" if r["missing"] else "")
+            )
+            for r in c["regimes"]
+        ]
+        summary = "五部办法结论一致。" if c["agree"] else "各办法结论不同，差异来自上列决定条款。"
+        sections.append(
+            {
+                "heading": f"{c['incident']}（当事人 {c['subject']}，文件 {c['file']}）五部办法对照",
+                "nodes": [*rows, node(summary)],
+            }
+        )
+    return {"title": "容错纠错认定：五部办法对照", "sections": sections, "regimes": list(voc.regimes)}
+
+
+def footer(doc: dict) -> dict:
+    from . import __version__
+    from .encoding import encodings_digest
+
+    voc = vocabulary()
+    return {
+        "version": __version__,
+        "documents": [voc.regimes[r]["title"] for r in doc["regimes"]],
+        "sha256": encodings_digest(doc["regimes"]),
+    }

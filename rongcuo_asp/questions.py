@@ -1,0 +1,158 @@
+"""The reviewer's questions as data: explain (why / why not / contrast), whatif, compare."""
+
+from __future__ import annotations
+
+from . import explain
+from .factfile import FactFile, Incident
+from .reasoner import FactKey, solver
+from .repeats import Repeats, derive_repeats
+from .results import CheckError, evaluate, incident_result, known_facts
+from .vocabulary import vocabulary
+from .whatif import Change, whatif
+
+OUTCOMES = ("exempt", "reduce", "lighter")
+
+
+def fact_name(key: FactKey) -> str:
+    """The name a fact key has in whatif JSON: the feature, the dimension, or the attribute."""
+    return key[2] if key[0] == "holds" else key[1] if key[0] == "level" else key[0]
+
+
+def fact_text(inc: Incident, key: FactKey, value: object) -> str:
+    """A key with a value as a fact of the file: -holds(i1,private_gain), level(i1,harm,minor)."""
+    holder = inc.id if key[0] in ("holds", "level") and (key[0] == "level" or key[1] == "i") else inc.subject
+    if key[0] == "holds":
+        return f"{'' if value else '-'}holds({holder},{key[2]})"
+    if key[0] == "level":
+        return f"level({holder},{key[1]},{value})"
+    return f"{key[0]}({holder},{value})"
+
+
+def find_incident(ff: FactFile, incident: str | None) -> list[Incident]:
+    if incident is None:
+        return list(ff.incidents.values())
+    if incident not in ff.incidents:
+        raise CheckError(f"{ff.path}: 没有失误错误 {incident}；文件中有：{', '.join(ff.incidents) or '（无）'}")
+    return [ff.incidents[incident]]
+
+
+def _goal(result: dict) -> str:
+    return result["outcome"] if result["verdict"] == "tolerable" and result["outcome"] in OUTCOMES else result["verdict"]
+
+
+def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, contrast: str | None) -> dict:
+    s = solver(regime)
+    result, decision, known = evaluate(ff, inc, regime, reps)
+    out = dict(result)
+    if result["verdict"] != "undetermined":
+        goal = _goal(result)
+        out["reason"] = {"goal": goal, "facts": [fact_text(inc, k, known[k]) for k in explain.why(s, known, goal)]}
+    else:
+        out["reason"] = None
+    possible = sorted({a.arguments[1].name for a in decision.brave if a.name == "verdict"})
+    out["to_establish"] = []
+    if result["verdict"] == "undetermined":
+        for verdict in possible:
+            facts = explain.to_establish(s, known, verdict)
+            if facts is not None:
+                out["to_establish"].append({"verdict": verdict, "facts": [fact_text(inc, k, v) for k, v in facts]})
+    if contrast:
+        out["contrast"] = contrast_with(ff, inc, regime, reps, known, contrast)
+    return out
+
+
+def contrast_with(ff: FactFile, inc: Incident, regime: str, reps: Repeats, known: dict, target: str) -> dict:
+    """Why not `target`: the established facts that stand in its way, and the least that would change it."""
+    _check_target(target)
+    s = solver(regime)
+    blocking = explain.why_not(s, known, target)
+    return {
+        "target": target,
+        "blocking": None if blocking is None else [fact_text(inc, k, known[k]) for k in blocking],
+        "alternatives": whatif_incident(ff, inc, regime, reps, target, (), 60)["alternatives"],
+    }
+
+
+def _check_target(target: str) -> None:
+    targets = [v for v in vocabulary().verdicts if v != "undetermined"] + list(OUTCOMES)
+    if target not in targets:
+        raise CheckError(f"未知的目标 {target}；可选：{', '.join(targets)}")
+
+
+def _change_json(change: Change) -> dict:
+    return {"fact": fact_name(change.key), "from": change.old, "to": change.new}
+
+
+def whatif_incident(
+    ff: FactFile, inc: Incident, regime: str, reps: Repeats, target: str, keep: tuple[str, ...], max_changes: int
+) -> dict:
+    _check_target(target)
+    s = solver(regime)
+    known = known_facts(ff, inc, reps)
+    names = {fact_name(k): k for k in s.values}
+    unknown = [f for f in keep if f not in names]
+    if unknown:
+        raise CheckError(f"--keep：未知的事实 {', '.join(unknown)}")
+    kept = {names[f] for f in keep}
+    if inc.id in reps.derived:  # a repeat derived from dates is not itself changed
+        kept.add(("holds", "i", "repeated_error"))
+    alternatives = whatif(regime).alternatives(known, target, kept, max_changes)
+    findings = []
+    for alt in alternatives:
+        after = dict(known)
+        after.update({c.key: c.new for c in alt})
+        decided = s.decide(after)
+        findings.append(
+            {
+                "changes": [_change_json(c) for c in alt],
+                "facts": [fact_text(inc, c.key, c.new) for c in alt],
+                "articles": _deciding_articles(ff, inc, regime, after, decided, target),
+            }
+        )
+    return {
+        "file": ff.path,
+        "incident": inc.id,
+        "regime": regime,
+        "target": target,
+        "alternatives": [[_change_json(c) for c in alt] for alt in alternatives],
+        "findings": findings,
+    }
+
+
+def _deciding_articles(ff, inc, regime, after, decided, target) -> list[str]:
+    """The articles that decide the target once the changes are made (for the finding's citation)."""
+    names = {
+        "tolerable": ("scenario",),
+        "not_tolerable": ("exclusion", "repeat_bar", "condition_failed", "no_scenario"),
+        "not_applicable": ("out_of_scope", "outside"),
+    }.get(target, ("outcome",))
+    arts = []
+    for sym in sorted(decided.cautious):
+        if sym.name in names:
+            arts.append(sym.arguments[-1].string if sym.name == "outcome" else sym.arguments[1].string)
+    return list(dict.fromkeys(arts))
+
+
+def compare_incident(ff: FactFile, inc: Incident, reps: Repeats) -> dict:
+    rows = []
+    for regime in vocabulary().regimes:
+        r = incident_result(ff, inc, regime, reps)
+        deciding = [g["article"] for g in r["grounds"] if _decides(g, r["verdict"])]
+        rows.append(
+            {"regime": regime, "verdict": r["verdict"], "outcome": r["outcome"], "deciding": deciding, "missing": r["missing"]}
+        )
+    verdicts = {(r["verdict"], r["outcome"]) for r in rows}
+    return {"file": ff.path, "incident": inc.id, "subject": inc.subject, "regimes": rows, "agree": len(verdicts) == 1}
+
+
+def _decides(ground: dict, verdict: str) -> bool:
+    if verdict == "tolerable":
+        return ground["role"] in ("scenario", "outcome")
+    if verdict == "not_applicable":
+        return ground["effect"] == "against" and ground["role"] in ("scope", "not_applicable")
+    return ground["effect"] == "against"
+
+
+def per_incident(ff: FactFile, incident: str | None):
+    reps = derive_repeats(ff)
+    return [(inc, reps) for inc in find_incident(ff, incident)]

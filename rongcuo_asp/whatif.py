@@ -1,0 +1,186 @@
+"""Counterfactuals: every minimal set of fact changes that makes a target verdict or outcome hold.
+
+A master program (encodings/whatif.lp, ground once per regime) chooses changes with `#minimize`
+and enumerates all optimal ones (optN, projected on the changes).  Its completions are optimistic
+about facts left unknown, so each optimal candidate is checked for entailment on the check solver;
+a candidate that fails yields a counterexample completion, added to the master as a constraint
+(some change must contradict it).  The loop ends when the optimal candidates are all entailed
+(then they are exactly the minimal alternatives) or none is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import clingo
+
+from .encoding import shared_part
+from .reasoner import FactKey, RegimeSolver, solver
+from .vocabulary import vocabulary
+
+MAX_ROUNDS = 500
+
+
+def _key_term(key: FactKey) -> str:
+    """The fact key as an ASP term: h(i,remedied), l(harm), org."""
+    if key[0] == "holds":
+        return f"h({key[1]},{key[2]})"
+    if key[0] == "level":
+        return f"l({key[1]})"
+    return key[0]
+
+
+def _atom(key: FactKey, value: object) -> clingo.Symbol:
+    fn, i, s = clingo.Function, clingo.Function("i"), clingo.Function("s")
+    if key[0] == "holds":
+        return fn("holds", [i if key[1] == "i" else s, fn(key[2])], value is True)
+    if key[0] == "level":
+        return fn("level", [i, fn(key[1]), fn(str(value))])
+    return fn(key[0], [s, fn(str(value))])
+
+
+@dataclass
+class Change:
+    key: FactKey
+    old: object  # None: unknown
+    new: object
+
+
+class WhatIf:
+    """The master program of one regime."""
+
+    def __init__(self, regime: str):
+        self.check: RegimeSolver = solver(regime)
+        voc = vocabulary()
+        self.ctl = clingo.Control(["--warn=none", "--opt-mode=optN", "--project=auto", "-n", "0"])
+        self.ctl.add("base", [], voc.asp_facts())
+        for part in ("template.lp", "verdict.lp", "outcome.lp", "whatif.lp"):
+            self.ctl.add("base", [], shared_part(part))
+        self.ctl.add("base", [], self.check.encoding.text)
+        self.atoms: dict[tuple[FactKey, object], clingo.Symbol] = {}
+        cands = []
+        for key in self.check.relevant:
+            for value in self.check.values[key]:
+                atom = _atom(key, value)
+                self.atoms[(key, value)] = atom
+                cands.append(f"cand({atom},{_key_term(key)}).")
+        self.ctl.add("base", [], "\n".join(cands))
+        self.ctl.ground([("base", [])])
+        self.back = {atom: kv for kv, atom in self.atoms.items()}
+        self.fix_lit = {self.back[a.symbol.arguments[0]]: a.literal for a in self.ctl.symbolic_atoms.by_signature("fix", 1)}
+        self._set: list[clingo.Symbol] = []
+
+    def _externals(self, known, kept, goal, bound) -> None:
+        for sym in self._set:
+            self.ctl.assign_external(sym, False)
+        fn = clingo.Function
+        on = [fn("goal", [fn(goal)]), fn("max_changes", [clingo.Number(bound)])]
+        for key in self.check.relevant:
+            if key in known:
+                on += [fn("current", [self.atoms[(key, known[key])]]), fn("known", [clingo.parse_term(_key_term(key))])]
+            if key in kept:
+                on.append(fn("kept", [clingo.parse_term(_key_term(key))]))
+        for sym in on:
+            self.ctl.assign_external(sym, True)
+        self._set = on
+
+    def _refute(self, guard: int, completion: dict[FactKey, object], goal_lit: int, known: dict) -> None:
+        """Block every candidate that leaves a counterexample standing.
+
+        The counterexample is generalised first: the values of the completion that already rule
+        the goal out, shrunk to a subset-minimal set (values of facts the file states are tried for
+        removal first, so the block speaks of the unknown facts a change has to settle).  A
+        candidate survives only if it sets one of those keys to another value.
+        """
+        values = {k: completion[k] for k in self.check.relevant if k in completion}
+        order = sorted(values, key=lambda k: k not in known)
+        lits = [self.check.literals[(k, values[k])] for k in order]
+        back = dict(zip(lits, order, strict=True))
+        sat, _, core = self.check.solve_once([goal_lit, *lits], values_wanted=False)
+        if sat:  # cannot happen: the completion fixes every fact that matters
+            blocking = values
+        else:
+            kept = [lit for lit in lits if lit in set(core)]
+            for lit in list(kept):
+                trial = [x for x in kept if x != lit]
+                sat, _, core = self.check.solve_once([goal_lit, *trial], values_wanted=False)
+                if not sat:
+                    kept = [x for x in trial if x in set(core)]
+            blocking = {back[lit]: values[back[lit]] for lit in kept}
+        with self.ctl.backend() as b:
+            differs = b.add_atom()
+            for (key, value), lit in self.fix_lit.items():
+                if key in blocking and blocking[key] != value:
+                    b.add_rule([differs], [lit])
+            b.add_rule([], [guard, -differs])
+
+    def alternatives(self, known: dict[FactKey, object], goal: str, kept: set[FactKey], max_changes: int) -> list[list[Change]]:
+        """All cardinality-minimal change sets after which `goal` holds in every completion."""
+        self._externals(known, kept, goal, max_changes)
+        with self.ctl.backend() as b:
+            guard = b.add_atom()
+            b.add_external(guard, clingo.TruthValue.True_)
+        goal_lit = self.check.goal_literal(goal)
+        rank = {k: n for n, k in enumerate(self.check.ordered(self.check.relevant))}
+
+        def order(c: Change) -> tuple[int, int]:  # document order of keys, then scale order of values
+            return rank[c.key], self.check.values[c.key].index(c.new)
+
+        def changes_of(model: clingo.Model) -> list[Change]:
+            picked = [self.back[sym.arguments[0]] for sym in model.symbols(shown=True) if sym.name == "change"]
+            return sorted((Change(k, known.get(k), v) for k, v in picked), key=order)
+
+        def counterexample(cand: list[Change]) -> dict[FactKey, object] | None:
+            """A completion after the changes in which the goal fails; None when the goal is entailed."""
+            after = dict(known)
+            after.update({c.key: c.new for c in cand})
+            sat, completion, _ = self.check.solve_once([-goal_lit, *self.check.assumptions(after)])
+            return completion if sat else None
+
+        conf = self.ctl.configuration.solve
+        try:
+            # 1. The optimum, one candidate at a time: the master is a relaxation, so the first
+            #    optimal candidate that is entailed has the true minimal number of changes.
+            conf.opt_mode, conf.models = "opt", 0
+            for _ in range(MAX_ROUNDS):
+                best = None
+                with self.ctl.solve(yield_=True) as handle:
+                    for model in handle:
+                        best = (model.cost[0] if model.cost else 0, changes_of(model))
+                if best is None:
+                    return []
+                refuting = counterexample(best[1])
+                if refuting is None:
+                    break
+                self._refute(guard, refuting, goal_lit, known)
+            else:
+                raise RuntimeError("whatif: refinement did not converge")
+            # 2. Every candidate of that cost; each one refuted restarts the enumeration.
+            conf.opt_mode = f"enum,{best[0]}"
+            valid: dict[tuple, list[Change]] = {tuple((c.key, c.new) for c in best[1]): best[1]}
+            for _ in range(MAX_ROUNDS):
+                refuting = None
+                with self.ctl.solve(yield_=True) as handle:
+                    for model in handle:
+                        cand = changes_of(model)
+                        ident = tuple((c.key, c.new) for c in cand)
+                        if ident in valid:
+                            continue
+                        refuting = counterexample(cand)
+                        if refuting is not None:
+                            break  # the program may change only once the solve is over
+                        valid[ident] = cand
+                if refuting is None:
+                    return sorted(valid.values(), key=lambda cs: [order(c) for c in cs])
+                self._refute(guard, refuting, goal_lit, known)
+            raise RuntimeError("whatif: refinement did not converge")
+        finally:
+            with self.ctl.backend() as b:
+                b.add_rule([], [guard])  # the guard's constraints never apply again
+            self.ctl.release_external(guard)
+
+
+@cache
+def whatif(regime: str) -> WhatIf:
+    return WhatIf(regime)
