@@ -164,6 +164,30 @@ def compare(file: str, incident: str | None, fmt: str, output: str | None) -> No
 
 
 @main.command()
+@click.option("--regime", "regime", type=click.Choice(REGIME_CHOICES), default="all", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify(regime: str, fmt: str) -> None:
+    """Prove properties of the encodings with clingo (UNSAT = proof); exit 1 on a counterexample."""
+    import dataclasses
+
+    from .verify import verify as run_verify
+
+    findings = run_verify(list(vocabulary().regimes) if regime == "all" else [regime])
+    if fmt == "json":
+        click.echo(json.dumps({"findings": [dataclasses.asdict(f) for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            click.echo(f"{'✓' if f.ok else '✗'} {f.regime:14} {f.property:36} {f.seconds * 1000:7.1f} ms  {f.detail}")
+            if f.counterexample:
+                click.echo(
+                    "  反例（可直接运行的事实文件）：\n" + "".join(f"    {line}\n" for line in f.counterexample.splitlines())
+                )
+        failed = sum(not f.ok for f in findings)
+        click.echo(f"{len(findings) - failed} proven, {failed} failed")
+    sys.exit(1 if any(not f.ok for f in findings) else 0)
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def regimes(fmt: str) -> None:
     """List the five regimes (办法) with title, issuer and date."""

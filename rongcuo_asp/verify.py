@@ -1,0 +1,232 @@
+"""Proofs about the encodings with the solver itself (`rongcuo verify`).
+
+Each property is stated negated over generic incidents whose facts are all free (template.lp):
+a model is a counterexample, printed as a ready-to-run fact file; unsatisfiability is the proof.
+Two properties are checked on the encodings' syntax (clingo's AST): completions are exact (a
+regime adds no constraint, choice or disjunction, so every assignment of the facts has exactly
+one answer set and brave/cautious consequences range over exactly the completions), and every
+rule that can decide a verdict carries a literal citation.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import clingo
+from clingo import ast
+
+from .encoding import CITING_PREDICATES, ENCODINGS, _rules, load_encoding, shared_part
+from .reasoner import solver
+from .vocabulary import vocabulary
+
+DECIDING = ("in_scope", "outside", "scenario", "condition_met", "exclusion", "repeat_bar")
+RESERVED = (
+    "verdict",
+    "outcome",
+    "barred",
+    "not_applicable",
+    "scoped",
+    "has_scenario",
+    "condition_failed",
+    "no_scenario",
+    "out_of_scope",
+    "defeated",
+    "violation",
+    "sole",
+)
+
+
+@dataclass
+class Finding:
+    regime: str
+    property: str
+    ok: bool
+    detail: str
+    counterexample: str | None = None
+    seconds: float = 0.0
+
+
+def _parts() -> dict[str, str]:
+    text = shared_part("verify.lp")
+    chunks = re.split(r"^#program (\w+)\.\s*$", text, flags=re.M)
+    return {chunks[n]: chunks[n + 1] for n in range(1, len(chunks), 2)}
+
+
+def _control(text: str, extra: list[str], args: list[str] | None = None) -> clingo.Control:
+    ctl = clingo.Control(["--warn=none", *(args or [])])
+    program = [vocabulary().asp_facts(), *(shared_part(p) for p in ("template.lp", "verdict.lp", "outcome.lp")), text, *extra]
+    ctl.add("base", [], "\n".join(program))
+    ctl.ground([("base", [])])
+    return ctl
+
+
+def _fact_file(regime: str, prop: str, model_atoms: list[clingo.Symbol], incidents: tuple[str, ...]) -> str:
+    lines = [
+        f"% rongcuo verify: counterexample to '{prop}' under {regime}",
+        "case(c).",
+        f"regime(c, {regime}).",
+        "subject(c, s).",
+    ]
+    subject = [
+        a for a in model_atoms if a.name in ("subject_kind", "org", "rank") or (a.name == "holds" and str(a.arguments[0]) == "s")
+    ]
+    lines += sorted(f"{a}." for a in subject)
+    for inc in incidents:
+        lines.append(f"incident(s, {inc}).")
+        lines += sorted(f"{a}." for a in model_atoms if a.name in ("holds", "level") and str(a.arguments[0]) == inc)
+    return "\n".join(lines) + "\n"
+
+
+def _find_counterexample(ctl: clingo.Control) -> list[clingo.Symbol] | None:
+    found: list[clingo.Symbol] | None = None
+
+    def on_model(m: clingo.Model) -> None:
+        nonlocal found
+        found = list(m.symbols(atoms=True))
+
+    ctl.solve(on_model=on_model)
+    return found
+
+
+def _check(regime: str, prop: str, text: str, extra: list[str], incidents=("i",), ok_text="") -> Finding:
+    t0 = time.perf_counter()
+    atoms = _find_counterexample(_control(text, extra))
+    secs = time.perf_counter() - t0
+    if atoms is None:
+        return Finding(regime, prop, True, ok_text or "证明成立（无反例，UNSAT）", seconds=secs)
+    return Finding(regime, prop, False, "发现反例", _fact_file(regime, prop, atoms, incidents), secs)
+
+
+def _bad_literals(regime: str, text: str) -> list[str]:
+    rules, _ = _rules(text, ENCODINGS / "x.lp")
+    bad = set()
+    for r in rules:
+        for p in r.body:
+            if p.args[0] != "$I" or p.args[1] is None:
+                continue
+            if p.pred == "holds":  # the literal an exclusion reads, or the opposite of what a condition needs
+                if r.pred in ("exclusion", "repeat_bar", "outside"):
+                    bad.add(f"{'neg' if p.negated else 'pos'}({p.args[1]})")
+                elif r.pred == "condition_met":
+                    bad.add(f"{'pos' if p.negated else 'neg'}({p.args[1]})")
+            elif p.pred == "level" and r.pred in ("exclusion", "repeat_bar", "condition_met", "outside"):
+                bad.add(f"up({p.args[1]})")
+    return [f"bad({b})." for b in sorted(bad)]
+
+
+def _static(regime: str, text: str) -> list[Finding]:
+    exact, cited = [], []
+
+    def visit(stm) -> None:
+        if stm.ast_type != ast.ASTType.Rule:
+            return
+        line = stm.location.begin.line
+        head = stm.head
+        if head.ast_type == ast.ASTType.Literal and head.atom.ast_type == ast.ASTType.BooleanConstant:
+            exact.append(f"第 {line} 行：完整性约束会删去某些事实组合")
+        elif head.ast_type in (ast.ASTType.Aggregate, ast.ASTType.Disjunction, ast.ASTType.HeadAggregate):
+            exact.append(f"第 {line} 行：选择或析取规则会改变补全的个数")
+        elif head.ast_type == ast.ASTType.Literal and head.atom.ast_type == ast.ASTType.SymbolicAtom:
+            fn = head.atom.symbol
+            if fn.ast_type == ast.ASTType.Function:
+                if fn.name in RESERVED:
+                    exact.append(f"第 {line} 行：{fn.name} 只能由 verdict.lp 推出")
+                if fn.name in DECIDING or fn.name == "factor":
+                    arg = fn.arguments[1] if len(fn.arguments) > 1 else None
+                    is_string = (
+                        arg is not None
+                        and arg.ast_type == ast.ASTType.SymbolicTerm
+                        and arg.symbol.type == clingo.SymbolType.String
+                    )
+                    if not is_string:
+                        cited.append(f"第 {line} 行：{fn.name} 的第二个参数应为条文引注字符串")
+
+    ast.parse_string(text, visit)
+    return [
+        Finding(regime, "completions are exact", not exact, "；".join(exact) or "无约束、选择或析取：每组事实恰有一个回答集"),
+        Finding(regime, "citations complete", not cited, "；".join(cited) or "每条可决定结论的规则均带条文引注"),
+    ]
+
+
+def verify_regime(regime: str, text: str | None = None) -> list[Finding]:
+    """All properties for one regime (`text` replaces the regime's encoding, for testing)."""
+    text = text if text is not None else load_encoding(regime).text
+    parts = _parts()
+    findings = _static(regime, text)
+    findings.append(_check(regime, "exactly one verdict", text, [parts["one_verdict"]]))
+    findings.append(_check(regime, "exactly one outcome when tolerable", text, [parts["one_outcome"]]))
+    findings.append(
+        _check(
+            regime,
+            "monotone exclusions",
+            text,
+            [parts["second_incident"], parts["monotone"], *_bad_literals(regime, text)],
+            ("i", "j"),
+        )
+    )
+    relevant = solver(regime).relevant if text == load_encoding(regime).text else []
+    same = [f"same(h({k[2]}))." for k in relevant if k[0] == "holds" and k[1] == "i"]
+    same += [f"same(l({k[1]}))." for k in relevant if k[0] == "level"]
+    findings.append(
+        _check(
+            regime, "facts no rule reads never matter", text, [parts["second_incident"], parts["relevance"], *same], ("i", "j")
+        )
+    )
+    findings.append(_live(regime, text, parts["live"]))
+    return findings
+
+
+def _live(regime: str, text: str, part: str) -> Finding:
+    t0 = time.perf_counter()
+    ctl = _control(text, [part], ["--enum-mode=brave", "-n", "0"])
+    live: set[str] = set()
+    with ctl.solve(yield_=True) as handle:
+        for model in handle:
+            live = {a.arguments[0].string for a in model.symbols(shown=True) if a.name == "sole"}
+    rules, _ = _rules(text, ENCODINGS / "x.lp")
+    items = sorted({r.head[0] for r in rules if r.pred in (*DECIDING, "factor") and r.head and r.head[0]})
+    dead = [a for a in items if a not in live]
+    detail = f"{len(items)} 个条款项均可单独决定结论" if not dead else f"从不单独决定结论的条款项：{'、'.join(dead)}"
+    return Finding(regime, "no dead article item", not dead, detail, seconds=time.perf_counter() - t0)
+
+
+def verify_repeats() -> Finding:
+    """The repeat pre-pass on two incidents of one subject with dates from a small domain."""
+    t0 = time.perf_counter()
+    program = (
+        shared_part("repeat.lp")
+        + """
+        incident(s, a). incident(s, b). matter(a, m). matter(b, m).
+        day("2024-01-01"; "2024-01-02").
+        { date(I, occurred, D) : day(D) } 1 :- incident(s, I).
+        violation :- derived(I, true), derived(I, false).
+        violation :- derived(I, true), unsettled(I).
+        violation :- date(a, occurred, D1), date(b, occurred, D2), D1 != D2, #count { I : derived(I, true) } != 1.
+        violation :- derived(I, true), date(I, occurred, D), date(J, occurred, E), J != I, E >= D, not derived(J, true).
+        violation :- incident(s, I), not dated(I), derived(_, _).
+        :- not violation.
+    """
+    )
+    ctl = clingo.Control(["--warn=none"])
+    ctl.add("base", [], program)
+    ctl.ground([("base", [])])
+    atoms = _find_counterexample(ctl)
+    ok = atoms is None
+    ce = None if ok else "\n".join(f"{a}." for a in atoms if a.name in ("date", "matter", "incident")) + "\n"
+    return Finding(
+        "repeat.lp",
+        "repeats derived from dates",
+        ok,
+        "证明成立：后发生者为重复；日期缺失或相同则不推定" if ok else "发现反例",
+        ce,
+        time.perf_counter() - t0,
+    )
+
+
+def verify(regimes: list[str]) -> list[Finding]:
+    return [f for r in regimes for f in verify_regime(r)] + [verify_repeats()]
+
+
+__all__ = ["Finding", "verify", "verify_regime", "verify_repeats", "CITING_PREDICATES"]

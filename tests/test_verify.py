@@ -1,0 +1,89 @@
+"""`rongcuo verify`: every property is proven for the real encodings, and each one can fail."""
+
+import pytest
+from click.testing import CliRunner
+
+from rongcuo_asp.cli import main
+from rongcuo_asp.encoding import load_encoding
+from rongcuo_asp.factfile import parse_fact_text
+from rongcuo_asp.results import check_file
+from rongcuo_asp.verify import verify, verify_regime, verify_repeats
+from rongcuo_asp.vocabulary import vocabulary
+
+
+def test_all_properties_proven_for_all_regimes():
+    findings = verify(list(vocabulary().regimes))
+    failed = [(f.regime, f.property, f.detail) for f in findings if not f.ok]
+    assert failed == []
+    assert len(findings) == 5 * 7 + 1
+
+
+def test_cli_verify_exit_status():
+    result = CliRunner().invoke(main, ["verify"])
+    assert result.exit_code == 0 and "36 proven, 0 failed" in result.output
+
+
+def planted(regime: str, old: str, new: str) -> dict:
+    text = load_encoding(regime).text
+    assert old in text
+    return {f.property: f for f in verify_regime(regime, text.replace(old, new, 1))}
+
+
+def test_second_verdict_rule_is_caught_with_a_runnable_counterexample():
+    found = planted("beijing", 'treatment("第十条", decision).',
+                    'treatment("第十条", decision).\nverdict(I, tolerable) :- exclusion(I, "第十条第（四）项").')
+    assert not found["exactly one verdict"].ok and not found["completions are exact"].ok
+    ce = found["exactly one verdict"].counterexample
+    ff = parse_fact_text(ce.encode(), "ce.lp")  # ready to run
+    assert ff.incidents and check_file(ff, None)
+
+
+def test_dead_item_is_caught():
+    found = planted("beijing", 'exclusion(I, "第十条第（四）项") :- incident(S, I), -holds(I, remedied).',
+                    'exclusion(I, "第十条第（四）项") :- incident(S, I), -holds(I, remedied), holds(I, remedied).')
+    assert not found["no dead article item"].ok and "第十条第（四）项" in found["no dead article item"].detail
+
+
+def test_non_monotone_exclusion_is_caught():
+    found = planted("university", "at_least(accident, V, major).", "at_most(accident, V, ordinary).")
+    f = found["monotone exclusions"]
+    assert not f.ok
+    ff = parse_fact_text(f.counterexample.encode(), "ce.lp")
+    assert set(ff.incidents) == {"i", "j"}
+    i, j = ff.incidents["i"], ff.incidents["j"]
+    assert {k: v.value for k, v in i.holds.items()} == {k: v.value for k, v in j.holds.items()}
+    diff = {d for d in i.levels if i.levels[d].value != j.levels[d].value}
+    assert diff == {"accident"}  # j differs from i only in the one switched (raised) fact
+    scale = vocabulary().scale_values("accident")
+    assert scale.index(j.levels["accident"].value) > scale.index(i.levels["accident"].value)
+    # under the real (monotone) encoding the pair is no counterexample
+    verdicts = {r["incident"]: r["verdict"] for r in check_file(ff, None)}
+    assert not (verdicts["j"] == "tolerable" and verdicts["i"] != "tolerable")
+
+
+def test_uncited_rule_is_caught():
+    found = planted("beijing", 'treatment("第十条", decision).',
+                    'treatment("第十条", decision).\nexclusion(I, A) :- incident(S, I), holds(I, vile_impact), A = "第十条".')
+    assert not found["citations complete"].ok
+
+
+def test_constraint_on_facts_is_caught():
+    found = planted("youxian", 'treatment("第九条", effect).', 'treatment("第九条", effect).\n:- holds(i, vile_impact).')
+    assert not found["completions are exact"].ok
+
+
+def test_outcome_for_an_intolerable_incident_is_caught():
+    found = planted("beijing", 'outcome_article("第十三条").',
+                    'outcome_article("第十三条").\noutcome(I, lighter, "第十三条") :- exclusion(I, _).')
+    assert not found["exactly one outcome when tolerable"].ok
+
+
+def test_repeat_derivation_is_proven():
+    f = verify_repeats()
+    assert f.ok, f.counterexample
+
+
+@pytest.mark.parametrize("regime", list(vocabulary().regimes))
+def test_verify_is_fast(regime):
+    # not a timing test: a sanity bound far above the measured tens of milliseconds
+    assert sum(f.seconds for f in verify_regime(regime)) < 30
