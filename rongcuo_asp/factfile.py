@@ -14,8 +14,11 @@ from pathlib import Path
 
 from .vocabulary import vocabulary
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_STATEMENTS = 1_000_000  # about 40 000 fully described incidents; split larger collections
 MAX_STRING_CHARS = 4096
+MAX_NAME_CHARS = 256
+MAX_NUMBER_DIGITS = 18
 MAX_ERRORS = 20
 
 _TOKEN = re.compile(
@@ -28,7 +31,7 @@ _TOKEN = re.compile(
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """A constant, string or number argument of a fact."""
 
@@ -41,7 +44,7 @@ class Term:
         return self.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     pred: str
     args: tuple[Term, ...]
@@ -52,7 +55,7 @@ class Fact:
         return ("-" if self.negated else "") + f"{self.pred}({','.join(map(str, self.args))})"
 
 
-@dataclass
+@dataclass(slots=True)
 class Located:
     value: object
     line: int
@@ -126,29 +129,62 @@ def _unescape(raw: str) -> str:
 
 
 class _Parser:
-    """Tokens -> Fact statements; syntax errors recorded with their line."""
+    """Tokens -> Fact statements, one statement at a time; syntax errors recorded with their line."""
 
     def __init__(self, path: str, text: str):
         self.path = path
+        self.text = text
         self.problems: list[tuple[int | None, str]] = []
-        self.tokens: list[tuple[str, str, int]] = []
+        self.tokens: list[tuple[str, str, int]] = []  # the statement being parsed
+        self.pos = 0
+
+    def _stream(self):
         line = 1
-        for m in _TOKEN.finditer(text):
+        for m in _TOKEN.finditer(self.text):
             kind, value = m.lastgroup, m.group()
             if kind not in ("nl", "ws", "comment", "block"):
-                self.tokens.append((kind, value, line))
+                yield kind, value, line
             line += value.count("\n")
-        self.pos = 0
 
     def error(self, line: int | None, text: str) -> None:
         self.problems.append((line, text))
 
     def facts(self) -> list[Fact]:
         out: list[Fact] = []
-        while self.pos < len(self.tokens) and len(self.problems) < MAX_ERRORS:
-            fact = self._statement()
-            if fact is not None:
-                out.append(fact)
+        stream = self._stream()
+        statement: list[tuple[str, str, int]] = []
+        for tok in stream:
+            kind, value, line = tok
+            if len(self.problems) >= MAX_ERRORS:
+                break
+            if kind in ("directive", "badblock"):
+                self.tokens, self.pos = [tok], 0
+                self._refuse(kind, value, line)
+                if value == "#script" or kind == "badblock":  # nothing after it is a fact file any more
+                    break
+                statement = []
+                for rest in stream:  # the rest of the directive, up to its '.'
+                    if rest[0] == "punct" and rest[1] == ".":
+                        break
+                continue
+            if kind in ("ident", "var", "number") and len(value) > (MAX_NUMBER_DIGITS if kind == "number" else MAX_NAME_CHARS):
+                self.error(line, f"{'数字' if kind == 'number' else '名称'}过长（{len(value)} 个字符）")
+                statement = []
+                continue
+            statement.append(tok)
+            if kind == "punct" and value == ".":
+                self.tokens, self.pos = statement, 0
+                fact = self._statement()
+                if fact is not None:
+                    out.append(fact)
+                    if len(out) > MAX_STATEMENTS:
+                        limit = f"事实过多（上限 {MAX_STATEMENTS:,} 条）"
+                        self.error(line, f"{limit}：请将案件拆分为多个文件（rongcuo batch 可处理目录）")
+                        break
+                statement = []
+        if statement and len(self.problems) < MAX_ERRORS:
+            self.tokens, self.pos = statement, 0
+            self._statement()
         return out
 
     def _skip_statement(self) -> None:

@@ -30,8 +30,11 @@ def planted(regime: str, old: str, new: str) -> dict:
 
 
 def test_second_verdict_rule_is_caught_with_a_runnable_counterexample():
-    found = planted("beijing", 'treatment("第十条", decision).',
-                    'treatment("第十条", decision).\nverdict(I, tolerable) :- exclusion(I, "第十条第（四）项").')
+    found = planted(
+        "beijing",
+        'treatment("第十条", decision).',
+        'treatment("第十条", decision).\nverdict(I, tolerable) :- exclusion(I, "第十条第（四）项").',
+    )
     assert not found["exactly one verdict"].ok and not found["completions are exact"].ok
     ce = found["exactly one verdict"].counterexample
     ff = parse_fact_text(ce.encode(), "ce.lp")  # ready to run
@@ -39,8 +42,11 @@ def test_second_verdict_rule_is_caught_with_a_runnable_counterexample():
 
 
 def test_dead_item_is_caught():
-    found = planted("beijing", 'exclusion(I, "第十条第（四）项") :- incident(S, I), -holds(I, remedied).',
-                    'exclusion(I, "第十条第（四）项") :- incident(S, I), -holds(I, remedied), holds(I, remedied).')
+    found = planted(
+        "beijing",
+        'exclusion(I, "第十条第（四）项") :- incident(S, I), -holds(I, remedied).',
+        'exclusion(I, "第十条第（四）项") :- incident(S, I), -holds(I, remedied), holds(I, remedied).',
+    )
     assert not found["no dead article item"].ok and "第十条第（四）项" in found["no dead article item"].detail
 
 
@@ -62,8 +68,11 @@ def test_non_monotone_exclusion_is_caught():
 
 
 def test_uncited_rule_is_caught():
-    found = planted("beijing", 'treatment("第十条", decision).',
-                    'treatment("第十条", decision).\nexclusion(I, A) :- incident(S, I), holds(I, vile_impact), A = "第十条".')
+    found = planted(
+        "beijing",
+        'treatment("第十条", decision).',
+        'treatment("第十条", decision).\nexclusion(I, A) :- incident(S, I), holds(I, vile_impact), A = "第十条".',
+    )
     assert not found["citations complete"].ok
 
 
@@ -73,8 +82,11 @@ def test_constraint_on_facts_is_caught():
 
 
 def test_outcome_for_an_intolerable_incident_is_caught():
-    found = planted("beijing", 'outcome_article("第十三条").',
-                    'outcome_article("第十三条").\noutcome(I, lighter, "第十三条") :- exclusion(I, _).')
+    found = planted(
+        "beijing",
+        'outcome_article("第十三条").',
+        'outcome_article("第十三条").\noutcome(I, lighter, "第十三条") :- exclusion(I, _).',
+    )
     assert not found["exactly one outcome when tolerable"].ok
 
 
