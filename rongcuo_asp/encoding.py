@@ -114,6 +114,16 @@ class Encoding:
     def rules_for(self, pred: str) -> list[Rule]:
         return [r for r in self.rules if r.pred == pred]
 
+    def rules_by_head(self, pred: str, first: str) -> list[Rule]:
+        """Rules of `pred` whose first head argument (after the incident) may be `first`."""
+        index = self.__dict__.get("_head_index")
+        if index is None:
+            index = {}
+            for r in self.rules:
+                index.setdefault((r.pred, r.head[0] if r.head else None), []).append(r)
+            self.__dict__["_head_index"] = index
+        return index.get((pred, first), []) + index.get((pred, None), [])
+
     def cited_items(self) -> dict[str, set[tuple[str, str]]]:
         """Article -> {(citation, role)} of every rule that carries a citation."""
         out: dict[str, set[tuple[str, str]]] = {}

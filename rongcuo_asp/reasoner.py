@@ -55,9 +55,12 @@ class RegimeSolver:
         self.values: dict[FactKey, list[object]] = {}
         self.literals: dict[tuple[FactKey, object], int] = {}
 
+        self._symbols: dict[tuple[FactKey, object], clingo.Symbol] = {}
+
         def bind(key: FactKey, value: object, atom: clingo.Symbol) -> None:
             self.values.setdefault(key, []).append(value)
             self.literals[(key, value)] = self.ctl.symbolic_atoms[atom].literal
+            self._symbols[(key, value)] = atom
 
         for holder, table in (("i", voc.incident_features), ("s", voc.subject_features)):
             h = i if holder == "i" else s
@@ -73,11 +76,25 @@ class RegimeSolver:
             bind(("rank",), r, fn("rank", [s, fn(r)]))
         for k in voc.subject_kinds:
             bind(("subject_kind",), k, fn("subject_kind", [s, fn(k)]))
+        self.facts_ctl, self.fact_literals = self._facts_control()
         used = self.encoding.used_facts()
         self.order = self.encoding.fact_order()
         self.relevant: list[FactKey] = [
             k for k in self.values if (k[0], k[2] if k[0] == "holds" else (k[1] if k[0] == "level" else "")) in used
         ]
+
+    def _facts_control(self) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
+        """The same program showing the fact atoms: brave consequences over facts, for `missing`."""
+        voc = vocabulary()
+        ctl = clingo.Control(["--warn=none", "--enum-mode=brave", "-n", "0"])
+        ctl.add("base", [], voc.asp_facts())
+        for part in ("template.lp", "verdict.lp", "outcome.lp"):
+            ctl.add("base", [], shared_part(part).replace("#show", "% #show"))
+        ctl.add("base", [], self.encoding.text.replace("#show", "% #show"))
+        ctl.add("base", [], "#show holds/2. #show -holds/2. #show level/3. #show org/2. #show rank/2. #show subject_kind/2.")
+        ctl.ground([("base", [])])
+        literals = {kv: ctl.symbolic_atoms[self._symbols[kv]].literal for kv in self._symbols}
+        return ctl, literals
 
     def goal_literal(self, goal: str) -> int:
         """The literal of a verdict, or of an outcome degree, of the generic incident."""
@@ -104,8 +121,8 @@ class RegimeSolver:
         )
         return result.satisfiable, values, core
 
-    def _consequences(self, assumptions: list[int], mode: str) -> set[clingo.Symbol]:
-        self.ctl.configuration.solve.models = 0
+    def _consequences(self, assumptions: list[int], mode: str, models: int = 0) -> set[clingo.Symbol]:
+        self.ctl.configuration.solve.models = models
         self.ctl.configuration.solve.enum_mode = mode
         last: list[clingo.Symbol] | None = None
         with self.ctl.solve(assumptions=assumptions, yield_=True) as handle:
@@ -135,8 +152,13 @@ class RegimeSolver:
     def decide(self, known: dict[FactKey, object]) -> Decision:
         """Decide the generic incident whose known facts are `known` (absent keys are unknown)."""
         base = self.assumptions(known)
-        brave = self._consequences(base, "brave")
-        cautious = self._consequences(base, "cautious")
+        if all(k in known for k in self.relevant):
+            # Every fact a rule reads is stated: the completions differ only in facts no rule reads,
+            # which never matter (proven by `rongcuo verify`), so one model is all of them.
+            brave = cautious = self._consequences(base, "auto", models=1)
+        else:
+            brave = self._consequences(base, "brave")
+            cautious = self._consequences(base, "cautious")
         pairs = self._pairs(brave)
         verdicts = {v for v, _ in pairs}
         verdict = verdicts.pop() if len(verdicts) == 1 else "undetermined"
@@ -146,15 +168,34 @@ class RegimeSolver:
             outcome = outcomes.pop() if len(outcomes) == 1 else "undetermined"
         decision = Decision(verdict, outcome, cautious, brave)
         if len(pairs) > 1:
-            decision.missing = [
-                key
-                for key in self.relevant
-                if key not in known
-                and any(
-                    self._pairs(self._consequences(base + [self.literals[(key, v)]], "brave")) != pairs for v in self.values[key]
-                )
-            ]
+            decision.missing = self._missing(known, pairs)
         return decision
+
+    def _missing(self, known: dict[FactKey, object], pairs: set[tuple[str, str | None]]) -> list[FactKey]:
+        """Unknown facts whose establishment, at some value, rules out some possible (verdict, outcome).
+
+        A value v of fact k is compatible with a pair p iff k=v holds in some completion with p,
+        i.e. iff it is a brave consequence of the known facts and p.  So one brave enumeration per
+        pair answers for every unknown fact at once.
+        """
+        base = [self.fact_literals[(k, v)] for k, v in known.items()]
+        unknown = [k for k in self.relevant if k not in known]
+        candidates = [(k, self.fact_literals[(k, v)]) for k in unknown for v in self.values[k]]
+        missing: set[FactKey] = set()
+        for verdict, outcome in sorted(pairs, key=str):
+            seen: set[int] = set()  # literals of unknown facts true in some model: brave consequences
+            with self.facts_ctl.solve(assumptions=[*base, self._facts_goal(verdict, outcome)], yield_=True) as handle:
+                for model in handle:
+                    seen.update(lit for _, lit in candidates if lit not in seen and model.is_true(lit))
+            missing.update(k for k, lit in candidates if lit not in seen)
+        return [k for k in unknown if k in missing]
+
+    def _facts_goal(self, verdict: str, outcome: str | None) -> int:
+        fn = clingo.Function
+        if outcome is None:
+            return self.facts_ctl.symbolic_atoms[fn("verdict", [fn("i"), fn(verdict)])].literal
+        article = self.encoding.data["outcome_article"][0]
+        return self.facts_ctl.symbolic_atoms[fn("outcome", [fn("i"), fn(outcome), clingo.String(article)])].literal
 
 
 def _order_key(key: FactKey) -> tuple[str, str]:

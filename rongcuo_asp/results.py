@@ -95,7 +95,7 @@ def _matches(p: Pattern, a: Atom) -> bool:
 def _support(rule: Rule, atoms: list[Atom]) -> list[Atom] | None:
     found = []
     for p in rule.body:
-        hit = next((a for a in atoms if a.negated == p.negated and _matches(p, a)), None)
+        hit = next((a for a in atoms if a.pred == p.pred and a.negated == p.negated and _matches(p, a)), None)
         if hit is None:
             return None
         found.append(hit)
@@ -150,7 +150,7 @@ def _ground(enc: Encoding, sym: clingo.Symbol, atoms: list[Atom], naming: _Namin
         rules = [r for r in enc.rules_for(FAILED_RULES[sym.name]) if sym.name != "condition_failed" or r.head[0] == article]
         facts = [f for r in rules for f in _contradiction(r, atoms)]
     else:
-        rules = [r for r in enc.rules_for(sym.name) if _head_matches(r, args)]
+        rules = [r for r in enc.rules_by_head(sym.name, args[0]) if _head_matches(r, args)]
         facts = [f for r in rules for f in (_support(r, atoms) or [])]
     ground = {
         "article": article,
@@ -201,7 +201,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
     for sym in dec.cautious:
         if sym.name == "factor":
             article, kind = _text(sym.arguments[1]), _text(sym.arguments[2])
-            rules = [r for r in enc.rules_for("factor") if _head_matches(r, [article, kind])]
+            rules = [r for r in enc.rules_by_head("factor", article) if _head_matches(r, [article, kind])]
             facts = [naming.atom(f) for r in rules for f in (_support(r, atoms) or [])]
             factors.append({"article": article, "kind": kind, "facts": list(dict.fromkeys(facts)), "text": enc.quote(article)})
     factors.sort(key=lambda f: (citation_key(f["article"]), f["kind"] != "favourable"))
