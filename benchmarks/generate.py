@@ -51,9 +51,10 @@ def incident_facts(rng: random.Random, n: int, known: float) -> list[str]:
     return lines
 
 
-def generate(count: int, seed: int = 1, known: float = 0.8) -> str:
-    rng = random.Random(seed)
-    return "\n".join(line for n in range(count) for line in incident_facts(rng, n, known)) + "\n"
+def generate(count: int, seed: int = 1, known: float = 0.8, offset: int = 0) -> str:
+    """`count` incidents numbered from `offset` (so several files can share one namespace)."""
+    rng = random.Random(seed + offset)
+    return "\n".join(line for n in range(offset, offset + count) for line in incident_facts(rng, n, known)) + "\n"
 
 
 def main() -> None:

@@ -164,6 +164,29 @@ def compare(file: str, incident: str | None, fmt: str, output: str | None) -> No
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--regime", "regime", type=click.Choice(REGIME_CHOICES), help="缺省时用各案件的 regime/2 事实。")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="结果文件（缺省：标准输出）。")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--jobs", "jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="工作进程数。")
+@click.option("--resume", is_flag=True, help="跳过输出文件中已有的结论，接着写。")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def batch(paths, regime, output, fmt, jobs, resume, progress) -> None:
+    """Review every fact file under PATHS (files or directories); refused files never stop the batch."""
+    from .batch import render_summary, run
+
+    if resume and not output:
+        _fail("--resume 需要 -o 输出文件")
+    try:
+        summary = run(list(paths), regime, output, jobs, fmt, resume, progress)
+    except KeyboardInterrupt:
+        click.echo("\n已中断；已写出的结论完整保留，用 --resume 继续。", err=True)
+        sys.exit(130)
+    click.echo(render_summary(summary), err=True)
+    sys.exit(2 if summary.refused else 0)
+
+
+@main.command()
 @click.option("--regime", "regime", type=click.Choice(REGIME_CHOICES), default="all", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(regime: str, fmt: str) -> None:

@@ -128,6 +128,36 @@ def _unescape(raw: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw[1:-1])
 
 
+_NAME = r"[a-z][A-Za-z0-9_]{0,255}"
+_STR = r'"[^"\\\n]{0,4096}"'
+_ARG = rf"[ \t]*(?:{_NAME}|{_STR})[ \t]*"
+_SIMPLE_FACT = re.compile(rf"[ \t]*(-?)({_NAME})\(({_ARG}(?:,{_ARG}){{0,3}})\)[ \t]*\.")
+_SIMPLE_LINE = re.compile(rf"(?:{_SIMPLE_FACT.pattern})*[ \t]*(?:%(?!\*)[^\n]*)?")
+_SIMPLE_ARG = re.compile(rf"[ \t]*({_NAME}|{_STR})[ \t]*(?:,|$)")
+
+
+def _simple_facts(text: str) -> list[Fact] | None:
+    """Fast path for the usual layout (whole facts on a line, plain names and strings, % comments).
+
+    Returns None at the first line it does not fully understand; the streaming parser then reads
+    the whole file, so both paths accept exactly the same files and give the same facts.
+    """
+    out: list[Fact] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not _SIMPLE_LINE.fullmatch(line):
+            return None
+        pos = 0
+        while m := _SIMPLE_FACT.match(line, pos):  # facts from the line start; the rest is a comment
+            pos = m.end()
+            args = tuple(
+                Term("string", a[1:-1]) if a.startswith('"') else Term("const", a) for a in _SIMPLE_ARG.findall(m.group(3))
+            )
+            out.append(Fact(m.group(2), args, m.group(1) == "-", number))
+            if len(out) > MAX_STATEMENTS:
+                return None
+    return out
+
+
 class _Parser:
     """Tokens -> Fact statements, one statement at a time; syntax errors recorded with their line."""
 
@@ -268,6 +298,9 @@ class _Parser:
                     args.append(Term("string", text))
                 elif kind == "number":
                     args.append(Term("number", value))
+                elif kind == "eof":
+                    self.error(tline, f"{pred}(…) 不完整：缺少 ')' 与结尾的句点 '.'")
+                    return None
                 else:
                     self.error(tline, f"{pred}/…：参数应为常量或字符串，而不是 {value!r}")
                     self._skip_statement()
@@ -518,7 +551,9 @@ def parse_fact_text(raw: bytes, name: str = "<string>") -> FactFile:
         line = raw[: exc.start].count(b"\n") + 1
         raise FactFileError(name, [(line, f"文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码）；请以 UTF-8 保存")]) from None
     parser = _Parser(name, text)
-    facts = parser.facts()
+    facts = _simple_facts(text)
+    if facts is None:
+        facts = parser.facts()
     if not parser.problems and not facts:
         raise FactFileError(name, [(None, "文件为空：没有任何事实")])
     checker = _Checker(name, parser.problems)

@@ -131,3 +131,23 @@ def test_comments_and_layout_are_free():
     text = "%* header\n*% case(c1). regime(c1,beijing). % trailing\nsubject(c1,\n  wang).\n"
     ff = parse_fact_text(text.encode())
     assert ff.subjects["wang"].line == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "case(c1). % holds(i1, remedied).\n",
+        'case(c1). subject(c1,s). incident(s,i1). matter(i1,"a%b"). % holds(i1,remedied).\n',
+        'case(c1). subject(c1,s). incident(s,i1). matter(i1,"x"). %* holds(i1,remedied).\n*%\n',
+        "case(c1).\nsubject( c1 , s ) . incident(s,i1).   -holds(i1,private_gain).\n",
+        "case(c1). subject(c1,s). incident(s,i1). matter(i1, 12).\n",
+    ],
+)
+def test_fast_path_and_full_parser_agree(text):
+    from rongcuo_asp.factfile import _Parser, _simple_facts
+
+    fast = _simple_facts(text)
+    full = _Parser("x.lp", text).facts()
+    assert fast is None or fast == full
+    ff = parse_fact_text(text.encode())
+    assert "remedied" not in ff.incidents.get("i1", type("X", (), {"holds": {}})).holds  # never read from a comment

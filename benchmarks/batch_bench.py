@@ -1,0 +1,156 @@
+"""Batch throughput and memory against the plain clingo command, and start-up cost.
+
+    python benchmarks/batch_bench.py [--sizes 1000,10000,100000] [--jobs 2] [--regime beijing]
+
+For each size N, N generated incidents (1 000 per file) are reviewed by `rongcuo batch` and,
+as the baseline a user would reach for, by the plain `clingo` command on one all-in-one program
+(vocabulary + regime encoding + verdict/outcome parts + every fact).  The baseline computes one
+answer set in which absent facts are simply false: it neither keeps unknown facts unknown nor
+finds grounds, missing facts or deadlines, so it does strictly less work than the batch.
+Peak memory is the largest resident set of the whole process tree, sampled every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402
+
+from rongcuo_asp.encoding import ENCODINGS  # noqa: E402
+from rongcuo_asp.vocabulary import vocabulary  # noqa: E402
+
+PER_FILE = 1000
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    total, todo = 0, [pid]
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            pass
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        todo += children.get(p, [])
+    return total
+
+
+def measure(cmd: list[str], **kw) -> tuple[float, int, int]:
+    """(seconds, peak tree RSS in bytes, exit code) of a command."""
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    t = threading.Thread(target=sample)
+    t.start()
+    proc.wait()
+    done.set()
+    t.join()
+    return time.perf_counter() - start, peak, proc.returncode
+
+
+def corpus(n: int, where: Path) -> Path:
+    d = where / f"cases_{n}"
+    d.mkdir()
+    for off in range(0, n, PER_FILE):
+        (d / f"part_{off // PER_FILE:05d}.lp").write_text(generate(min(PER_FILE, n - off), offset=off), encoding="utf-8")
+    return d
+
+
+def baseline_program(d: Path, regime: str) -> Path:
+    parts = [vocabulary().asp_facts()]
+    parts += [(ENCODINGS / p).read_text(encoding="utf-8") for p in ("verdict.lp", "outcome.lp")]
+    parts.append((ENCODINGS / vocabulary().regimes[regime]["encoding"]).read_text(encoding="utf-8"))
+    parts += [f.read_text(encoding="utf-8") for f in sorted(d.glob("*.lp"))]
+    out = d.parent / f"all_in_one_{d.name}.lp"
+    out.write_text("\n".join(parts), encoding="utf-8")
+    return out
+
+
+def startup(runs: int = 7) -> tuple[float, float]:
+    def median(cmd):
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    bare = median([sys.executable, "-c", "import clingo, click, jinja2"])
+    check = median([sys.executable, "-m", "rongcuo_asp", "check", str(ROOT / "facts/examples/beijing_example.lp")])
+    return bare, check
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--regime", default="beijing")
+    args = ap.parse_args()
+    clingo_cmd = [sys.executable, "-m", "clingo"]
+    print(f"regime {args.regime}, jobs {args.jobs}, {os.cpu_count()} cores")
+    print(f"{'incidents':>10} | {'rongcuo batch':>22} | {'plain clingo (all-in-one)':>26} | speed-up")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in map(int, args.sizes.split(",")):
+            d = corpus(n, Path(tmp))
+            secs, rss, code = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "rongcuo_asp",
+                    "batch",
+                    str(d),
+                    "--regime",
+                    args.regime,
+                    "-o",
+                    str(Path(tmp) / f"out_{n}.jsonl"),
+                    "--jobs",
+                    str(args.jobs),
+                    "--no-progress",
+                ]
+            )
+            assert code == 0, code
+            program = baseline_program(d, args.regime)
+            bsecs, brss, bcode = measure([*clingo_cmd, "-q", str(program)])
+            assert bcode in (0, 10, 30), bcode  # the PyPI wheel's clingo application exits 0
+            print(
+                f"{n:>10} | {secs:7.1f} s {n / secs:7.0f}/s {rss / 2**20:5.0f} MB | {bsecs:8.1f} s {n / bsecs:7.0f}/s "
+                f"{brss / 2**20:5.0f} MB | {bsecs / secs:5.2f}x"
+            )
+    bare, check = startup()
+    print(
+        f"start-up: rongcuo check (one case) {check * 1000:.0f} ms vs import clingo, click, jinja2 "
+        f"{bare * 1000:.0f} ms: ratio {check / bare:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
