@@ -132,6 +132,11 @@ class Encoding:
                 m = _CITATION.match(arg or "")
                 if m and r.pred in CITING_PREDICATES:
                     out.setdefault(m.group(1), set()).add((arg, CITING_PREDICATES[r.pred]))
+        for name in TIMING_FACTS:  # deadlines and publicity periods, cited as data too
+            for entry in self.data.get(name, []):
+                m = _CITATION.match(entry[0])
+                if m:
+                    out.setdefault(m.group(1), set()).add((entry[0], "procedure"))
         return out
 
     def fact_order(self) -> dict[tuple[str, str], int]:

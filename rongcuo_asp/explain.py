@@ -50,12 +50,22 @@ def why_not(s: RegimeSolver, known: dict[FactKey, object], goal: str) -> list[Fa
     return [back[lit] for lit in _shrink(s, [], lits, s.goal_literal(goal))]
 
 
-def to_establish(s: RegimeSolver, known: dict[FactKey, object], verdict: str) -> list[tuple[FactKey, object]] | None:
-    """Minimal unknown facts (with values) that, once established, entail `verdict`; None if impossible."""
+def to_establish(
+    s: RegimeSolver, known: dict[FactKey, object], verdict: str, hints: list[FactKey] | None = None
+) -> list[tuple[FactKey, object]] | None:
+    """Minimal unknown facts (with values) that, once established, entail `verdict`; None if impossible.
+
+    `hints` (the facts that could change the verdict) narrow the first candidate set; if they
+    cannot entail the verdict, every unknown fact a rule reads is a candidate.
+    """
     base, _ = _lits(s, known)
-    sat, values, _ = s.solve_once([s.goal_literal(verdict), *base])
+    goal = s.goal_literal(verdict)
+    sat, values, _ = s.solve_once([goal, *base])
     if not sat:
         return None
-    extra = {k: values[k] for k in s.relevant if k not in known}
-    lits, back = _lits(s, extra)
-    return [(back[lit], extra[back[lit]]) for lit in _shrink(s, base, lits, -s.goal_literal(verdict))]
+    for pool in ([k for k in hints or [] if k not in known], [k for k in s.relevant if k not in known]):
+        extra = {k: values[k] for k in pool}
+        lits, back = _lits(s, extra)
+        if not s.solve_once([-goal, *base, *lits], values_wanted=False)[0]:
+            return [(back[lit], extra[back[lit]]) for lit in _shrink(s, base, lits, -goal)]
+    raise AssertionError("a completion with the verdict entails it")

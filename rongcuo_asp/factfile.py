@@ -128,8 +128,8 @@ def _unescape(raw: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw[1:-1])
 
 
-_NAME = r"[a-z][A-Za-z0-9_]{0,255}"
-_STR = r'"[^"\\\n]{0,4096}"'
+_NAME = r"[a-z][A-Za-z0-9_]*"
+_STR = r'"[^"\\\n]*"'
 _ARG = rf"[ \t]*(?:{_NAME}|{_STR})[ \t]*"
 _SIMPLE_FACT = re.compile(rf"[ \t]*(-?)({_NAME})\(({_ARG}(?:,{_ARG}){{0,3}})\)[ \t]*\.")
 _SIMPLE_LINE = re.compile(rf"(?:{_SIMPLE_FACT.pattern})*[ \t]*(?:%(?!\*)[^\n]*)?")
@@ -149,9 +149,10 @@ def _simple_facts(text: str) -> list[Fact] | None:
         pos = 0
         while m := _SIMPLE_FACT.match(line, pos):  # facts from the line start; the rest is a comment
             pos = m.end()
-            args = tuple(
-                Term("string", a[1:-1]) if a.startswith('"') else Term("const", a) for a in _SIMPLE_ARG.findall(m.group(3))
-            )
+            raw = _SIMPLE_ARG.findall(m.group(3))
+            if any(len(a) > (MAX_STRING_CHARS + 2 if a[0] == '"' else MAX_NAME_CHARS) for a in [m.group(2), *raw]):
+                return None  # the full parser reports it with its line
+            args = tuple(Term("string", a[1:-1]) if a[0] == '"' else Term("const", a) for a in raw)
             out.append(Fact(m.group(2), args, m.group(1) == "-", number))
             if len(out) > MAX_STATEMENTS:
                 return None

@@ -53,7 +53,7 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
     out["to_establish"] = []
     if result["verdict"] == "undetermined":
         for verdict in possible:
-            facts = explain.to_establish(s, known, verdict)
+            facts = explain.to_establish(s, known, verdict, decision.missing)
             if facts is not None:
                 out["to_establish"].append({"verdict": verdict, "facts": [fact_text(inc, k, v) for k, v in facts]})
     if contrast:

@@ -76,12 +76,25 @@ class RegimeSolver:
             bind(("rank",), r, fn("rank", [s, fn(r)]))
         for k in voc.subject_kinds:
             bind(("subject_kind",), k, fn("subject_kind", [s, fn(k)]))
-        self.facts_ctl, self.fact_literals = self._facts_control()
+        self._facts: tuple[clingo.Control, dict[tuple[FactKey, object], int]] | None = None
         used = self.encoding.used_facts()
         self.order = self.encoding.fact_order()
         self.relevant: list[FactKey] = [
             k for k in self.values if (k[0], k[2] if k[0] == "holds" else (k[1] if k[0] == "level" else "")) in used
         ]
+
+    @property
+    def facts_ctl(self) -> clingo.Control:
+        return self._facts_program()[0]
+
+    @property
+    def fact_literals(self) -> dict[tuple[FactKey, object], int]:
+        return self._facts_program()[1]
+
+    def _facts_program(self) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
+        if self._facts is None:  # ground on first use: only undetermined incidents need it
+            self._facts = self._facts_control()
+        return self._facts
 
     def _facts_control(self) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
         """The same program showing the fact atoms: brave consequences over facts, for `missing`."""
