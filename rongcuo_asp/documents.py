@@ -109,18 +109,20 @@ def _goal_zh(goal: str) -> str:
 def explain_document(items: list[dict]) -> dict:
     sections = []
     for e in items:
-        nodes = result_nodes(e)
+        body = result_nodes(e)
+        lead = 1 + sum(c["kind"] == "rule_conflict" for c in e["conflicts"])  # the conclusion and "虽符合……"
+        added = []
         if e["reason"]:
-            nodes.insert(
-                1,
+            added.append(
                 node(
                     f"最小充分理由：仅凭以下已查明事实，即可认定「{_goal_zh(e['reason']['goal'])}」", _facts(e["reason"]["facts"])
-                ),
+                )
             )
         for t in e["to_establish"]:
-            nodes.insert(1, node(f"若要认定为「{_goal_zh(t['verdict'])}」，至少还需查明", _facts(t["facts"])))
+            added.append(node(f"若要认定为「{_goal_zh(t['verdict'])}」，至少还需查明", _facts(t["facts"])))
         if e.get("contrast"):
-            nodes.insert(1, _contrast_node(e))
+            added.append(_contrast_node(e))
+        nodes = body[:lead] + added + body[lead:]
         sections.append({"heading": _heading(e), "nodes": nodes})
     return {"title": "容错纠错认定：理由说明", "sections": sections, "regimes": sorted({e["regime"] for e in items})}
 

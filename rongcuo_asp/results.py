@@ -92,10 +92,30 @@ def _matches(p: Pattern, a: Atom) -> bool:
     return all(x is None or x == y for x, y in zip(p.args, a.args, strict=True))
 
 
-def _support(rule: Rule, atoms: list[Atom]) -> list[Atom] | None:
+class _Known(list):
+    """The known atoms of an incident, indexed by everything but their last argument."""
+
+    def __init__(self, atoms: list[Atom]):
+        super().__init__(atoms)
+        self.by_prefix: dict[tuple, list[Atom]] = {}
+        for a in atoms:
+            self.by_prefix.setdefault((a.negated, a.pred, a.args[:-1]), []).append(a)
+
+    def find(self, p: Pattern) -> Atom | None:
+        for a in self.by_prefix.get((p.negated, p.pred, p.args[:-1]), ()):
+            if p.args[-1] is None or p.args[-1] == a.args[-1]:
+                return a
+        return None
+
+
+def _support(rule: Rule, atoms: _Known) -> list[Atom] | None:
+    """The known atoms that make every vocabulary literal of the rule's body true, or None."""
     found = []
     for p in rule.body:
-        hit = next((a for a in atoms if a.pred == p.pred and a.negated == p.negated and _matches(p, a)), None)
+        if None in p.args[:-1]:  # a variable inside a literal: match by scanning
+            hit = next((a for a in atoms if a.pred == p.pred and a.negated == p.negated and _matches(p, a)), None)
+        else:
+            hit = atoms.find(p)
         if hit is None:
             return None
         found.append(hit)
@@ -188,7 +208,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
         )
     known = known_facts(ff, inc, reps)
     dec = s.decide(known)
-    atoms = _atoms(known)
+    atoms = _Known(_atoms(known))
     naming = _Naming(inc)
     grounds = [_ground(enc, sym, atoms, naming) for sym in dec.cautious if sym.name in GROUND_ATOMS]
     grounds.sort(key=lambda g: (ROLE_ORDER.index(g["role"]), citation_key(g["article"]), g["effect"]))
