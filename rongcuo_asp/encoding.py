@@ -27,7 +27,7 @@ VOCAB_PREDICATES = {"holds", "level", "org", "rank", "subject_kind"}
 CITING_PREDICATES = {
     "in_scope": "scope",
     "by_reference": "scope",
-    "outside": "not_applicable",
+    "outside": "scope",
     "scenario": "scenario",
     "condition_met": "condition",
     "exclusion": "exclusion",
@@ -214,7 +214,7 @@ def _pattern(lit, path: Path) -> Pattern | None:
     return Pattern(negated, term.name, tuple(_arg(a) for a in term.arguments))
 
 
-def _rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
+def parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
     rules: list[Rule] = []
     data: dict[str, list[str]] = {}
 
@@ -246,8 +246,8 @@ def load_encoding(regime: str) -> Encoding:
         raise KeyError(regime)
     path = ENCODINGS / vocabulary().regimes[regime]["encoding"]
     text = path.read_text(encoding="utf-8")
-    rules, data = _rules(text, path)
-    outcome_rules, _ = _rules((ENCODINGS / "outcome.lp").read_text(encoding="utf-8"), ENCODINGS / "outcome.lp")
+    rules, data = parse_rules(text, path)
+    outcome_rules, _ = parse_rules((ENCODINGS / "outcome.lp").read_text(encoding="utf-8"), ENCODINGS / "outcome.lp")
     articles = _articles(text)
     for entry in data.pop("treatment", []):
         number, kind = entry.split("=")

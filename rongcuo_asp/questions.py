@@ -149,7 +149,7 @@ def _decides(ground: dict, verdict: str) -> bool:
     if verdict == "tolerable":
         return ground["role"] in ("scenario", "outcome")
     if verdict == "not_applicable":
-        return ground["effect"] == "against" and ground["role"] in ("scope", "not_applicable")
+        return ground["effect"] == "against" and ground["role"] == "scope"
     return ground["effect"] == "against"
 
 

@@ -6,19 +6,19 @@ from dataclasses import dataclass
 
 import clingo
 
-from .encoding import CITING_PREDICATES, Encoding, Pattern, Rule, citation_key
+from .encoding import Encoding, Pattern, Rule, citation_key
 from .factfile import FactFile, FactFileError, Incident
 from .procedure import review
 from .reasoner import Decision, FactKey, solver
 from .repeats import Repeats, derive_repeats
 from .vocabulary import vocabulary
 
-ROLE_ORDER = ["scope", "not_applicable", "scenario", "condition", "exclusion", "repeat", "outcome"]
+ROLE_ORDER = ["scope", "scenario", "condition", "exclusion", "repeat", "outcome"]
 # Atoms of the model that are grounds, with their role and whether they speak for tolerance.
 GROUND_ATOMS = {
     "in_scope": ("scope", "for"),
     "out_of_scope": ("scope", "against"),
-    "outside": ("not_applicable", "against"),
+    "outside": ("scope", "against"),
     "scenario": ("scenario", "for"),
     "no_scenario": ("scenario", "against"),
     "condition_met": ("condition", "for"),
@@ -323,6 +323,3 @@ def check_file(ff: FactFile, regime_option: str | None) -> list[dict]:
             for regime in regimes:
                 results.append(incident_result(ff, inc, regime, reps))
     return results
-
-
-__all__ = ["CheckError", "check_file", "CITING_PREDICATES"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import clingo
 from clingo import ast
 
-from .encoding import CITING_PREDICATES, ENCODINGS, _rules, load_encoding, shared_part
+from .encoding import ENCODINGS, load_encoding, parse_rules, shared_part
 from .reasoner import solver
 from .vocabulary import vocabulary
 
@@ -100,7 +100,7 @@ def _check(regime: str, prop: str, text: str, extra: list[str], incidents=("i",)
 
 
 def _bad_literals(regime: str, text: str) -> list[str]:
-    rules, _ = _rules(text, ENCODINGS / "x.lp")
+    rules, _ = parse_rules(text, ENCODINGS / vocabulary().regimes[regime]["encoding"])
     bad = set()
     for r in rules:
         for p in r.body:
@@ -185,7 +185,7 @@ def _live(regime: str, text: str, part: str) -> Finding:
     with ctl.solve(yield_=True) as handle:
         for model in handle:
             live = {a.arguments[0].string for a in model.symbols(shown=True) if a.name == "sole"}
-    rules, _ = _rules(text, ENCODINGS / "x.lp")
+    rules, _ = parse_rules(text, ENCODINGS / vocabulary().regimes[regime]["encoding"])
     items = sorted({r.head[0] for r in rules if r.pred in (*DECIDING, "factor") and r.head and r.head[0]})
     dead = [a for a in items if a not in live]
     detail = f"{len(items)} 个条款项均可单独决定结论" if not dead else f"从不单独决定结论的条款项：{'、'.join(dead)}"
@@ -227,6 +227,3 @@ def verify_repeats() -> Finding:
 
 def verify(regimes: list[str]) -> list[Finding]:
     return [f for r in regimes for f in verify_regime(r)] + [verify_repeats()]
-
-
-__all__ = ["Finding", "verify", "verify_regime", "verify_repeats", "CITING_PREDICATES"]
