@@ -21,7 +21,10 @@ def _write(text: str, out: str | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     target = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
+    except OSError as exc:
+        _fail(f"无法写入 {out}：{exc.strerror or exc}")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -179,6 +182,8 @@ def batch(paths, regime, output, fmt, jobs, resume, progress) -> None:
         _fail("--resume 需要 -o 输出文件")
     try:
         summary = run(list(paths), regime, output, jobs, fmt, resume, progress)
+    except OSError as exc:
+        _fail(f"无法写入 {output}：{exc.strerror or exc}")
     except KeyboardInterrupt:
         click.echo("\n已中断；已写出的结论完整保留，用 --resume 继续。", err=True)
         sys.exit(130)

@@ -186,3 +186,10 @@ def test_no_traceback_on_internal_error_path(write):
         [sys.executable, "-m", "rongcuo_asp", "check", str(write(b"\xff\xfe"))], capture_output=True, text=True
     )
     assert result.returncode == 2 and "UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unwritable_output_is_exit_2(write, tmp_path):
+    result = run("check", write(BEIJING), "-o", tmp_path / "no" / "such" / "dir.json")
+    assert result.exit_code == 2 and "无法写入" in result.output
+    result = CliRunner().invoke(main, ["batch", str(write(BEIJING)), "-o", str(tmp_path / "no" / "x.jsonl"), "--no-progress"])
+    assert result.exit_code == 2 and "无法写入" in result.output
