@@ -6,7 +6,7 @@ from . import explain
 from .factfile import FactFile, Incident
 from .reasoner import FactKey, solver
 from .repeats import Repeats, derive_repeats
-from .results import CheckError, evaluate, incident_result, known_facts
+from .results import CheckError, Naming, evaluate, incident_result, known_facts
 from .vocabulary import vocabulary
 from .whatif import Change, whatif
 
@@ -19,13 +19,7 @@ def fact_name(key: FactKey) -> str:
 
 
 def fact_text(inc: Incident, key: FactKey, value: object) -> str:
-    """A key with a value as a fact of the file: -holds(i1,private_gain), level(i1,harm,minor)."""
-    holder = inc.id if key[0] in ("holds", "level") and (key[0] == "level" or key[1] == "i") else inc.subject
-    if key[0] == "holds":
-        return f"{'' if value else '-'}holds({holder},{key[2]})"
-    if key[0] == "level":
-        return f"level({holder},{key[1]},{value})"
-    return f"{key[0]}({holder},{value})"
+    return Naming(inc).fact(key, value)
 
 
 def find_incident(ff: FactFile, incident: str | None) -> list[Incident]:

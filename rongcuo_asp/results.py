@@ -144,7 +144,7 @@ def _head_matches(rule: Rule, args: list[str]) -> bool:
     return len(rule.head) == len(args) and all(h is None or h == a for h, a in zip(rule.head, args, strict=True))
 
 
-class _Naming:
+class Naming:
     """Generic names ($I, $S, i, s) -> the file's incident and subject."""
 
     def __init__(self, inc: Incident):
@@ -154,6 +154,10 @@ class _Naming:
         args = [self.inc if x == "$I" else self.subj if x == "$S" else x for x in a.args]
         return ("-" if a.negated else "") + f"{a.pred}({','.join(args)})"
 
+    def fact(self, key: FactKey, value: object) -> str:
+        """A fact key with a value as the file writes it: -holds(i1,private_gain), level(i1,harm,minor)."""
+        return self.atom(_atoms({key: value})[0])
+
     def key(self, key: FactKey) -> str:
         if key[0] == "holds":
             return f"holds({self.inc if key[1] == 'i' else self.subj},{key[2]})"
@@ -162,7 +166,7 @@ class _Naming:
         return f"{key[0]}({self.subj})"
 
 
-def _ground(enc: Encoding, sym: clingo.Symbol, atoms: list[Atom], naming: _Naming) -> dict:
+def _ground(enc: Encoding, sym: clingo.Symbol, atoms: list[Atom], naming: Naming) -> dict:
     args = [_text(a) for a in sym.arguments[1:]]
     role, effect = GROUND_ATOMS[sym.name]
     article = args[-1] if sym.name == "outcome" else args[0]
@@ -209,7 +213,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
     known = known_facts(ff, inc, reps)
     dec = s.decide(known)
     atoms = _Known(_atoms(known))
-    naming = _Naming(inc)
+    naming = Naming(inc)
     grounds = [_ground(enc, sym, atoms, naming) for sym in dec.cautious if sym.name in GROUND_ATOMS]
     grounds.sort(key=lambda g: (ROLE_ORDER.index(g["role"]), citation_key(g["article"]), g["effect"]))
     for sym in dec.cautious:  # scope by reference (参照执行) is marked on its scope ground
