@@ -50,6 +50,7 @@ class RegimeSolver:
             self.ctl.add("base", [], shared_part(part))
         self.ctl.add("base", [], self.encoding.text)
         self.ctl.ground([("base", [])])
+        self._mode: tuple[str, int] | None = None
 
         fn, i, s = clingo.Function, clingo.Function("i"), clingo.Function("s")
         self.values: dict[FactKey, list[object]] = {}
@@ -119,8 +120,7 @@ class RegimeSolver:
 
     def solve_once(self, assumptions: list[int], values_wanted: bool = True) -> tuple[bool, dict, list[int]]:
         """One satisfiability check: (sat, values of the fact keys in a model if wanted, unsat core)."""
-        self.ctl.configuration.solve.enum_mode = "auto"
-        self.ctl.configuration.solve.models = 1
+        self._configure("auto", 1)
         values: dict[FactKey, object] = {}
         core: list[int] = []
 
@@ -134,9 +134,15 @@ class RegimeSolver:
         )
         return result.satisfiable, values, core
 
+    def _configure(self, mode: str, models: int) -> None:
+        """Set the enumeration mode and model count, touching the configuration only on a change."""
+        if self._mode != (mode, models):
+            self.ctl.configuration.solve.enum_mode = mode
+            self.ctl.configuration.solve.models = models
+            self._mode = (mode, models)
+
     def _consequences(self, assumptions: list[int], mode: str, models: int = 0) -> set[clingo.Symbol]:
-        self.ctl.configuration.solve.models = models
-        self.ctl.configuration.solve.enum_mode = mode
+        self._configure(mode, models)
         last: list[clingo.Symbol] | None = None
         with self.ctl.solve(assumptions=assumptions, yield_=True) as handle:
             for model in handle:
