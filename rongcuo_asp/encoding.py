@@ -268,5 +268,15 @@ def encodings_digest(regimes: list[str]) -> str:
     return digest.hexdigest()
 
 
+def regime_program(encoding_text: str, extra: tuple[str, ...] | list[str] = (), show: bool = True) -> str:
+    """A regime's whole program: vocabulary facts, template, verdict and outcome parts, the encoding,
+    then `extra` parts.  With show=False the parts' #show statements are dropped (the caller shows
+    what it needs)."""
+    texts = [*(shared_part(p) for p in SHARED_PARTS), encoding_text]
+    if not show:
+        texts = [t.replace("#show", "% #show") for t in texts]
+    return "\n".join([vocabulary().asp_facts(), *texts, *extra])
+
+
 def shared_part(name: str) -> str:
     return (ENCODINGS / name).read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from functools import cache
 
 import clingo
 
-from .encoding import Encoding, load_encoding, shared_part
+from .encoding import Encoding, load_encoding, regime_program
 from .vocabulary import vocabulary
 
 # A case fact of the generic incident: ("holds", holder, feature) with holder "i" or "s";
@@ -45,10 +45,7 @@ class RegimeSolver:
         # Forgetting learned state between solve calls makes every answer (unsat cores, hence minimal
         # reasons) depend on the question alone, not on the questions asked before (~8% slower).
         self.ctl = clingo.Control(["--warn=none", "--forget-on-step=varScores,signs,lemmaScores,lemmas"])
-        self.ctl.add("base", [], voc.asp_facts())
-        for part in ("template.lp", "verdict.lp", "outcome.lp"):
-            self.ctl.add("base", [], shared_part(part))
-        self.ctl.add("base", [], self.encoding.text)
+        self.ctl.add("base", [], regime_program(self.encoding.text))
         self.ctl.ground([("base", [])])
         self._mode: tuple[str, int] | None = None
 
@@ -99,13 +96,9 @@ class RegimeSolver:
 
     def _facts_control(self) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
         """The same program showing the fact atoms: brave consequences over facts, for `missing`."""
-        voc = vocabulary()
         ctl = clingo.Control(["--warn=none", "--enum-mode=brave", "-n", "0"])
-        ctl.add("base", [], voc.asp_facts())
-        for part in ("template.lp", "verdict.lp", "outcome.lp"):
-            ctl.add("base", [], shared_part(part).replace("#show", "% #show"))
-        ctl.add("base", [], self.encoding.text.replace("#show", "% #show"))
-        ctl.add("base", [], "#show holds/2. #show -holds/2. #show level/3. #show org/2. #show rank/2. #show subject_kind/2.")
+        shown = "#show holds/2. #show -holds/2. #show level/3. #show org/2. #show rank/2. #show subject_kind/2."
+        ctl.add("base", [], regime_program(self.encoding.text, [shown], show=False))
         ctl.ground([("base", [])])
         literals = {kv: ctl.symbolic_atoms[self._symbols[kv]].literal for kv in self._symbols}
         return ctl, literals

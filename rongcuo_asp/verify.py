@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import clingo
 from clingo import ast
 
-from .encoding import ENCODINGS, load_encoding, parse_rules, shared_part
+from .encoding import ENCODINGS, load_encoding, parse_rules, regime_program, shared_part
 from .reasoner import solver
 from .vocabulary import vocabulary
 
@@ -56,8 +56,7 @@ def _parts() -> dict[str, str]:
 
 def _control(text: str, extra: list[str], args: list[str] | None = None) -> clingo.Control:
     ctl = clingo.Control(["--warn=none", *(args or [])])
-    program = [vocabulary().asp_facts(), *(shared_part(p) for p in ("template.lp", "verdict.lp", "outcome.lp")), text, *extra]
-    ctl.add("base", [], "\n".join(program))
+    ctl.add("base", [], regime_program(text, extra))
     ctl.ground([("base", [])])
     return ctl
 

@@ -15,9 +15,8 @@ from functools import cache
 
 import clingo
 
-from .encoding import shared_part
+from .encoding import regime_program, shared_part
 from .reasoner import FactKey, RegimeSolver, solver
-from .vocabulary import vocabulary
 
 MAX_ROUNDS = 500
 
@@ -52,12 +51,7 @@ class WhatIf:
 
     def __init__(self, regime: str):
         self.check: RegimeSolver = solver(regime)
-        voc = vocabulary()
         self.ctl = clingo.Control(["--warn=none", "--opt-mode=optN", "--project=auto", "-n", "0"])
-        self.ctl.add("base", [], voc.asp_facts())
-        for part in ("template.lp", "verdict.lp", "outcome.lp", "whatif.lp"):
-            self.ctl.add("base", [], shared_part(part))
-        self.ctl.add("base", [], self.check.encoding.text)
         self.atoms: dict[tuple[FactKey, object], clingo.Symbol] = {}
         cands = []
         for key in self.check.relevant:
@@ -65,7 +59,7 @@ class WhatIf:
                 atom = _atom(key, value)
                 self.atoms[(key, value)] = atom
                 cands.append(f"cand({atom},{_key_term(key)}).")
-        self.ctl.add("base", [], "\n".join(cands))
+        self.ctl.add("base", [], regime_program(self.check.encoding.text, [shared_part("whatif.lp"), *cands]))
         self.ctl.ground([("base", [])])
         self.back = {atom: kv for kv, atom in self.atoms.items()}
         self.fix_lit = {self.back[a.symbol.arguments[0]]: a.literal for a in self.ctl.symbolic_atoms.by_signature("fix", 1)}
