@@ -53,12 +53,12 @@ class RegimeSolver:
         self.values: dict[FactKey, list[object]] = {}
         self.literals: dict[tuple[FactKey, object], int] = {}
 
-        self._symbols: dict[tuple[FactKey, object], clingo.Symbol] = {}
+        self.symbols: dict[tuple[FactKey, object], clingo.Symbol] = {}  # the template atom of each fact value
 
         def bind(key: FactKey, value: object, atom: clingo.Symbol) -> None:
             self.values.setdefault(key, []).append(value)
             self.literals[(key, value)] = self.ctl.symbolic_atoms[atom].literal
-            self._symbols[(key, value)] = atom
+            self.symbols[(key, value)] = atom
 
         for holder, table in (("i", voc.incident_features), ("s", voc.subject_features)):
             h = i if holder == "i" else s
@@ -77,9 +77,7 @@ class RegimeSolver:
         self._facts: tuple[clingo.Control, dict[tuple[FactKey, object], int]] | None = None
         used = self.encoding.used_facts()
         self.order = self.encoding.fact_order()
-        self.relevant: list[FactKey] = [
-            k for k in self.values if (k[0], k[2] if k[0] == "holds" else (k[1] if k[0] == "level" else "")) in used
-        ]
+        self.relevant: list[FactKey] = [k for k in self.values if _order_key(k) in used]
 
     @property
     def facts_ctl(self) -> clingo.Control:
@@ -100,7 +98,7 @@ class RegimeSolver:
         shown = "#show holds/2. #show -holds/2. #show level/3. #show org/2. #show rank/2. #show subject_kind/2."
         ctl.add("base", [], regime_program(self.encoding.text, [shown], show=False))
         ctl.ground([("base", [])])
-        literals = {kv: ctl.symbolic_atoms[self._symbols[kv]].literal for kv in self._symbols}
+        literals = {kv: ctl.symbolic_atoms[self.symbols[kv]].literal for kv in self.symbols}
         return ctl, literals
 
     def goal_literal(self, goal: str) -> int:

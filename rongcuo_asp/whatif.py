@@ -30,15 +30,6 @@ def _key_term(key: FactKey) -> str:
     return key[0]
 
 
-def _atom(key: FactKey, value: object) -> clingo.Symbol:
-    fn, i, s = clingo.Function, clingo.Function("i"), clingo.Function("s")
-    if key[0] == "holds":
-        return fn("holds", [i if key[1] == "i" else s, fn(key[2])], value is True)
-    if key[0] == "level":
-        return fn("level", [i, fn(key[1]), fn(str(value))])
-    return fn(key[0], [s, fn(str(value))])
-
-
 @dataclass
 class Change:
     key: FactKey
@@ -56,7 +47,7 @@ class WhatIf:
         cands = []
         for key in self.check.relevant:
             for value in self.check.values[key]:
-                atom = _atom(key, value)
+                atom = self.check.symbols[(key, value)]
                 self.atoms[(key, value)] = atom
                 cands.append(f"cand({atom},{_key_term(key)}).")
         self.ctl.add("base", [], regime_program(self.check.encoding.text, [shared_part("whatif.lp"), *cands]))
