@@ -13,7 +13,7 @@ from __future__ import annotations
 from .reasoner import FactKey, RegimeSolver
 
 
-def _shrink(s: RegimeSolver, fixed: list[int], candidates: list[int], goal: int) -> list[int]:
+def shrink(s: RegimeSolver, fixed: list[int], candidates: list[int], goal: int) -> list[int]:
     """Delete from `candidates` (in order) while fixed + candidates still entail the goal literal."""
     sat, _, core = s.solve_once([goal, *fixed, *candidates], values_wanted=False)
     if sat:
@@ -38,7 +38,7 @@ def _lits(s: RegimeSolver, facts: dict[FactKey, object]) -> tuple[list[int], dic
 def why(s: RegimeSolver, known: dict[FactKey, object], goal: str) -> list[FactKey]:
     """Minimal established facts entailing `goal` (the goal literal first: assumed false)."""
     lits, back = _lits(s, known)
-    return [back[lit] for lit in _shrink(s, [], lits, -s.goal_literal(goal))]
+    return [back[lit] for lit in shrink(s, [], lits, -s.goal_literal(goal))]
 
 
 def why_not(s: RegimeSolver, known: dict[FactKey, object], goal: str) -> list[FactKey] | None:
@@ -47,7 +47,7 @@ def why_not(s: RegimeSolver, known: dict[FactKey, object], goal: str) -> list[Fa
     sat, _, _ = s.solve_once([s.goal_literal(goal), *lits], values_wanted=False)
     if sat:
         return None
-    return [back[lit] for lit in _shrink(s, [], lits, s.goal_literal(goal))]
+    return [back[lit] for lit in shrink(s, [], lits, s.goal_literal(goal))]
 
 
 def to_establish(
@@ -67,5 +67,5 @@ def to_establish(
         extra = {k: values[k] for k in pool}
         lits, back = _lits(s, extra)
         if not s.solve_once([-goal, *base, *lits], values_wanted=False)[0]:
-            return [(back[lit], extra[back[lit]]) for lit in _shrink(s, base, lits, -goal)]
+            return [(back[lit], extra[back[lit]]) for lit in shrink(s, base, lits, -goal)]
     raise AssertionError("a completion with the verdict entails it")

@@ -16,6 +16,7 @@ from functools import cache
 import clingo
 
 from .encoding import regime_program, shared_part
+from .explain import shrink
 from .reasoner import FactKey, RegimeSolver, solver
 
 MAX_ROUNDS = 500
@@ -82,17 +83,10 @@ class WhatIf:
         order = sorted(values, key=lambda k: k not in known)
         lits = [self.check.literals[(k, values[k])] for k in order]
         back = dict(zip(lits, order, strict=True))
-        sat, _, core = self.check.solve_once([goal_lit, *lits], values_wanted=False)
-        if sat:  # cannot happen: the completion fixes every fact that matters
+        try:
+            blocking = {back[lit]: values[back[lit]] for lit in shrink(self.check, [], lits, goal_lit)}
+        except ValueError:  # cannot happen: the completion fixes every fact that matters
             blocking = values
-        else:
-            kept = [lit for lit in lits if lit in set(core)]
-            for lit in list(kept):
-                trial = [x for x in kept if x != lit]
-                sat, _, core = self.check.solve_once([goal_lit, *trial], values_wanted=False)
-                if not sat:
-                    kept = [x for x in trial if x in set(core)]
-            blocking = {back[lit]: values[back[lit]] for lit in kept}
         with self.ctl.backend() as b:
             differs = b.add_atom()
             for (key, value), lit in self.fix_lit.items():
