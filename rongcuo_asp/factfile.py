@@ -101,9 +101,15 @@ class FactFile:
     cases: dict[str, Case]
     subjects: dict[str, Subject]
     incidents: dict[str, Incident]
+    _by_case: dict[str, list[Incident]] | None = field(default=None, repr=False, compare=False)
 
     def incidents_of(self, case_id: str) -> list[Incident]:
-        return [i for i in self.incidents.values() if self.subjects[i.subject].case == case_id]
+        """The case's incidents in file order (indexed once: batch files hold thousands of cases)."""
+        if self._by_case is None:
+            self._by_case = {}
+            for inc in self.incidents.values():
+                self._by_case.setdefault(self.subjects[inc.subject].case, []).append(inc)
+        return self._by_case.get(case_id, [])
 
 
 class FactFileError(Exception):

@@ -43,7 +43,7 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
         out["reason"] = {"goal": goal, "facts": [fact_text(inc, k, known[k]) for k in explain.why(s, known, goal)]}
     else:
         out["reason"] = None
-    possible = sorted({a.arguments[1].name for a in decision.brave if a.name == "verdict"})
+    possible = sorted({a.args[0] for a in decision.brave if a.name == "verdict"})
     out["to_establish"] = []
     if result["verdict"] == "undetermined":
         for verdict in possible:
@@ -123,7 +123,7 @@ def _deciding_articles(ff, inc, regime, after, decided, target) -> list[str]:
     arts = []
     for sym in sorted(decided.cautious):
         if sym.name in names:
-            arts.append(sym.arguments[-1].string if sym.name == "outcome" else sym.arguments[1].string)
+            arts.append(sym.args[-1] if sym.name == "outcome" else sym.args[0])
     return list(dict.fromkeys(arts))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 import clingo
 
@@ -26,12 +27,20 @@ from .vocabulary import vocabulary
 FactKey = tuple[str, ...]
 
 
+class Shown(NamedTuple):
+    """A shown atom of the generic incident in plain Python: name and the arguments after the
+    incident as text (strings unquoted).  Reading clingo symbols costs a C call per attribute."""
+
+    name: str
+    args: tuple[str, ...]
+
+
 @dataclass
 class Decision:
     verdict: str
     outcome: str | None
-    cautious: set[clingo.Symbol]
-    brave: set[clingo.Symbol]
+    cautious: frozenset[Shown]
+    brave: frozenset[Shown]
     missing: list[FactKey] = field(default_factory=list)
 
 
@@ -74,32 +83,40 @@ class RegimeSolver:
             bind(("rank",), r, fn("rank", [s, fn(r)]))
         for k in voc.subject_kinds:
             bind(("subject_kind",), k, fn("subject_kind", [s, fn(k)]))
-        self._facts: tuple[clingo.Control, dict[tuple[FactKey, object], int]] | None = None
         used = self.encoding.used_facts()
         self.order = self.encoding.fact_order()
         self.relevant: list[FactKey] = [k for k in self.values if _order_key(k) in used]
+        self._shown: dict[clingo.Symbol, Shown] = {}
+        self._fact_of: dict[clingo.Symbol, tuple[FactKey, object]] = {sym: kv for kv, sym in self.symbols.items()}
+        # One control per enumeration mode, set when it is created: switching a control's mode costs
+        # more C calls than a small solve.  Ground on first use (a few ms each).
+        self._modes: dict[str, tuple[clingo.Control, dict[tuple[FactKey, object], int]]] = {}
+
+    def _mode_control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
+        """The control enumerating `mode` consequences, and its literal of each fact value."""
+        if mode not in self._modes:
+            self._modes[mode] = self._control(mode)
+        return self._modes[mode]
+
+    def _control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
+        ctl = clingo.Control(["--warn=none", f"--enum-mode={mode.removesuffix('-facts')}", "-n", "0"])
+        if mode == "brave-facts":
+            # Brave consequences over the facts some rule reads, for `missing`: the verdict's parts stay
+            # hidden, and facts no rule reads are not shown, so no model is spent covering their values.
+            shown = ["#show."] + [f"#show {self.symbols[k, v]} : {self.symbols[k, v]}." for k in self.relevant for v in self.values[k]]
+            ctl.add("base", [], regime_program(self.encoding.text, shown, show=False))
+        else:
+            ctl.add("base", [], regime_program(self.encoding.text))
+        ctl.ground([("base", [])])
+        return ctl, {kv: ctl.symbolic_atoms[sym].literal for kv, sym in self.symbols.items()}
 
     @property
     def facts_ctl(self) -> clingo.Control:
-        return self._facts_program()[0]
+        return self._mode_control("brave-facts")[0]
 
     @property
     def fact_literals(self) -> dict[tuple[FactKey, object], int]:
-        return self._facts_program()[1]
-
-    def _facts_program(self) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
-        if self._facts is None:  # ground on first use: only undetermined incidents need it
-            self._facts = self._facts_control()
-        return self._facts
-
-    def _facts_control(self) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
-        """The same program showing the fact atoms: brave consequences over facts, for `missing`."""
-        ctl = clingo.Control(["--warn=none", "--enum-mode=brave", "-n", "0"])
-        shown = "#show holds/2. #show -holds/2. #show level/3. #show org/2. #show rank/2. #show subject_kind/2."
-        ctl.add("base", [], regime_program(self.encoding.text, [shown], show=False))
-        ctl.ground([("base", [])])
-        literals = {kv: ctl.symbolic_atoms[self.symbols[kv]].literal for kv in self.symbols}
-        return ctl, literals
+        return self._mode_control("brave-facts")[1]
 
     def goal_literal(self, goal: str) -> int:
         """The literal of a verdict, or of an outcome degree, of the generic incident."""
@@ -132,20 +149,33 @@ class RegimeSolver:
             self.ctl.configuration.solve.models = models
             self._mode = (mode, models)
 
-    def _consequences(self, assumptions: list[int], mode: str, models: int = 0) -> set[clingo.Symbol]:
-        self._configure(mode, models)
-        last: list[clingo.Symbol] | None = None
-        with self.ctl.solve(assumptions=assumptions, yield_=True) as handle:
-            for model in handle:
-                last = model.symbols(shown=True)
-        if last is None:  # the template admits every consistent assignment; this is a bug
+    def _consequences(self, known: dict[FactKey, object], mode: str) -> frozenset[Shown]:
+        """Brave or cautious consequences over the shown atoms, or ("auto") one model's shown atoms."""
+        if mode == "auto":
+            ctl, assumptions = self.ctl, self.assumptions(known)
+            self._configure("auto", 1)
+        else:
+            ctl, literals = self._mode_control(mode)
+            assumptions = [literals[kv] for kv in known.items()]
+        symbols: list[clingo.Symbol] | None = None
+        with ctl.solve(assumptions=assumptions, yield_=True) as handle:
+            for model in handle:  # a model is valid until the next one: the last one's are the consequences
+                symbols = model.symbols(shown=True)
+        if symbols is None:  # the template admits every consistent assignment; this is a bug
             raise RuntimeError(f"{self.regime}: no completion under the given facts")
-        return set(last)
+        shown = self._shown
+        return frozenset(shown.get(sym) or self._describe(sym) for sym in symbols)
+
+    def _describe(self, sym: clingo.Symbol) -> Shown:
+        """Shown atoms of the generic incident are finitely many: each is read from clingo once."""
+        args = tuple(a.string if a.type == clingo.SymbolType.String else str(a) for a in sym.arguments[1:])
+        self._shown[sym] = atom = Shown(sym.name, args)
+        return atom
 
     @staticmethod
-    def _pairs(brave: set[clingo.Symbol]) -> set[tuple[str, str | None]]:
-        verdicts = {a.arguments[1].name for a in brave if a.name == "verdict"}
-        outcomes = {a.arguments[1].name for a in brave if a.name == "outcome"}
+    def _pairs(brave: frozenset[Shown]) -> set[tuple[str, str | None]]:
+        verdicts = {a.args[0] for a in brave if a.name == "verdict"}
+        outcomes = {a.args[0] for a in brave if a.name == "outcome"}
         pairs = {(v, None) for v in verdicts if v != "tolerable"}
         if "tolerable" in verdicts:
             pairs |= {("tolerable", o) for o in outcomes}
@@ -161,14 +191,13 @@ class RegimeSolver:
 
     def decide(self, known: dict[FactKey, object]) -> Decision:
         """Decide the generic incident whose known facts are `known` (absent keys are unknown)."""
-        base = self.assumptions(known)
         if all(k in known for k in self.relevant):
             # Every fact a rule reads is stated: the completions differ only in facts no rule reads,
             # which never matter (proven by `rongcuo verify`), so one model is all of them.
-            brave = cautious = self._consequences(base, "auto", models=1)
+            brave = cautious = self._consequences(known, "auto")
         else:
-            brave = self._consequences(base, "brave")
-            cautious = self._consequences(base, "cautious")
+            brave = self._consequences(known, "brave")
+            cautious = self._consequences(known, "cautious")
         pairs = self._pairs(brave)
         verdicts = {v for v, _ in pairs}
         verdict = verdicts.pop() if len(verdicts) == 1 else "undetermined"
@@ -190,14 +219,15 @@ class RegimeSolver:
         """
         base = [self.fact_literals[(k, v)] for k, v in known.items()]
         unknown = [k for k in self.relevant if k not in known]
-        candidates = [(k, self.fact_literals[(k, v)]) for k in unknown for v in self.values[k]]
         missing: set[FactKey] = set()
+        fact_of = self._fact_of
         for verdict, outcome in sorted(pairs, key=str):
-            seen: set[int] = set()  # literals of unknown facts true in some model: brave consequences
+            symbols: list[clingo.Symbol] = []
             with self.facts_ctl.solve(assumptions=[*base, self._facts_goal(verdict, outcome)], yield_=True) as handle:
-                for model in handle:
-                    seen.update(lit for _, lit in candidates if lit not in seen and model.is_true(lit))
-            missing.update(k for k, lit in candidates if lit not in seen)
+                for model in handle:  # brave mode: the last model holds every fact value some completion has
+                    symbols = model.symbols(shown=True)
+            seen = {fact_of[sym] for sym in symbols}
+            missing.update(k for k in unknown for v in self.values[k] if (k, v) not in seen)
         return [k for k in unknown if k in missing]
 
     def _facts_goal(self, verdict: str, outcome: str | None) -> int:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import clingo
-
 from .encoding import Encoding, Pattern, Rule, citation_key
 from .factfile import FactFile, FactFileError, Incident
 from .procedure import review
-from .reasoner import Decision, FactKey, solver
+from .reasoner import Decision, FactKey, Shown, solver
 from .repeats import Repeats, derive_repeats
 from .vocabulary import vocabulary
 
@@ -40,10 +38,6 @@ class Atom:
     negated: bool
     pred: str
     args: tuple[str, ...]
-
-
-def _text(sym: clingo.Symbol) -> str:
-    return sym.string if sym.type == clingo.SymbolType.String else str(sym)
 
 
 def repeated_value(inc: Incident, reps: Repeats) -> bool | None:
@@ -166,8 +160,8 @@ class Naming:
         return f"{key[0]}({self.subj})"
 
 
-def _ground(enc: Encoding, sym: clingo.Symbol, atoms: list[Atom], naming: Naming) -> dict:
-    args = [_text(a) for a in sym.arguments[1:]]
+def _ground(enc: Encoding, sym: Shown, atoms: list[Atom], naming: Naming) -> dict:
+    args = list(sym.args)
     role, effect = GROUND_ATOMS[sym.name]
     article = args[-1] if sym.name == "outcome" else args[0]
     if sym.name in FAILED_RULES:
@@ -219,12 +213,12 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
     for sym in dec.cautious:  # scope by reference (参照执行) is marked on its scope ground
         if sym.name == "by_reference":
             for g in grounds:
-                if g["role"] == "scope" and g["article"] == _text(sym.arguments[1]):
+                if g["role"] == "scope" and g["article"] == sym.args[0]:
                     g["by_reference"] = True
     factors = []
     for sym in dec.cautious:
         if sym.name == "factor":
-            article, kind = _text(sym.arguments[1]), _text(sym.arguments[2])
+            article, kind = sym.args
             rules = [r for r in enc.rules_by_head("factor", article) if _head_matches(r, [article, kind])]
             facts = [naming.atom(f) for r in rules for f in (_support(r, atoms) or [])]
             factors.append({"article": article, "kind": kind, "facts": list(dict.fromkeys(facts)), "text": enc.quote(article)})
@@ -234,8 +228,8 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
             conflicts.append(
                 {
                     "kind": "rule_conflict",
-                    "scenario": _text(sym.arguments[1]),
-                    "exclusion": _text(sym.arguments[2]),
+                    "scenario": sym.args[0],
+                    "exclusion": sym.args[1],
                     "resolution": "解读1：不予容错情形优先于容错情形",
                 }
             )
@@ -244,7 +238,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
                 {
                     "kind": "reading",
                     "reading": "youxian 第七条字面解读（有下列情形之一）",
-                    "literal_verdict": _text(sym.arguments[1]),
+                    "literal_verdict": sym.args[0],
                     "resolution": "解读3：（一）至（六）为须同时具备的条件",
                 }
             )
