@@ -10,7 +10,9 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .vocabulary import vocabulary
 
@@ -31,9 +33,8 @@ _TOKEN = re.compile(
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A constant, string or number argument of a fact."""
+class Term(NamedTuple):
+    """A constant, string or number argument of a fact (a named tuple: files hold millions)."""
 
     kind: str  # "const" | "string" | "number"
     value: str  # constants and numbers as written; strings unescaped
@@ -44,8 +45,7 @@ class Term:
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     pred: str
     args: tuple[Term, ...]
     negated: bool
@@ -142,6 +142,22 @@ _SIMPLE_LINE = re.compile(rf"(?:{_SIMPLE_FACT.pattern})*[ \t]*(?:%(?!\*)[^\n]*)?
 _SIMPLE_ARG = re.compile(rf"[ \t]*({_NAME}|{_STR})[ \t]*(?:,|$)")
 
 
+_ONE_ARG = rf"({_NAME}|{_STR})"
+# The commonest layout of all: every line one fact with no blanks, a % comment, or empty.  One
+# findall reads a whole such file, a row per line (so a row's index is its line number).
+_PLAIN_FILE = re.compile(
+    rf"^(?:(-?)({_NAME})\({_ONE_ARG}(?:,{_ONE_ARG})?(?:,{_ONE_ARG})?(?:,{_ONE_ARG})?\)\.|%(?!\*)[^\n]*)?$", re.M
+)
+
+
+def _term(raw: str, seen: dict[str, Term]) -> Term:
+    """The term of a raw argument; a file repeats few names many times, so each is made once."""
+    term = seen.get(raw)
+    if term is None:
+        seen[raw] = term = Term("string", raw[1:-1]) if raw[0] == '"' else Term("const", raw)
+    return term
+
+
 def _simple_facts(text: str) -> list[Fact] | None:
     """Fast path for the usual layout (whole facts on a line, plain names and strings, % comments).
 
@@ -149,6 +165,18 @@ def _simple_facts(text: str) -> list[Fact] | None:
     the whole file, so both paths accept exactly the same files and give the same facts.
     """
     out: list[Fact] = []
+    seen: dict[str, Term] = {}
+    append = out.append
+    rows = _PLAIN_FILE.findall(text)
+    if len(rows) == text.count("\n") + 1 and len(text) < MAX_NAME_CHARS * len(rows):
+        make, get = Fact._make, seen.get
+        for number, (sign, pred, a, b, c, d) in enumerate(rows, start=1):
+            if pred:
+                args = [t if (t := get(x)) else _term(x, seen) for x in (a, b, c, d) if x]
+                append(make((pred, tuple(args), sign == "-", number)))
+        if max(map(len, text.split("\n"))) <= MAX_NAME_CHARS:  # no argument can be over its limit
+            return out if len(out) <= MAX_STATEMENTS else None
+        out.clear()
     for number, line in enumerate(text.split("\n"), start=1):
         if not _SIMPLE_LINE.fullmatch(line):
             return None
@@ -158,10 +186,9 @@ def _simple_facts(text: str) -> list[Fact] | None:
             raw = _SIMPLE_ARG.findall(m.group(3))
             if any(len(a) > (MAX_STRING_CHARS + 2 if a[0] == '"' else MAX_NAME_CHARS) for a in [m.group(2), *raw]):
                 return None  # the full parser reports it with its line
-            args = tuple(Term("string", a[1:-1]) if a[0] == '"' else Term("const", a) for a in raw)
-            out.append(Fact(m.group(2), args, m.group(1) == "-", number))
-            if len(out) > MAX_STATEMENTS:
-                return None
+            append(Fact(m.group(2), tuple([_term(a, seen) for a in raw]), m.group(1) == "-", number))
+    if len(out) > MAX_STATEMENTS:
+        return None
     return out
 
 
@@ -336,6 +363,37 @@ class _Parser:
         return None
 
 
+_IDENTIFIER_KINDS = ("case", "subject", "incident", "holder")
+
+
+@cache
+def _plain_signatures() -> dict[tuple[str, int, bool], tuple[frozenset[str] | None, ...]]:
+    """(predicate, arity, negated) -> per argument: None (anything: checked later or on the slow
+    path), an empty set (any constant) or the constants allowed.  Facts that fit need no other
+    signature check; the rest take the full check, which explains what is wrong."""
+    voc = vocabulary()
+    choices = {
+        "regime": voc.regimes,
+        "subject_kind": voc.subject_kinds,
+        "org": voc.orgs,
+        "rank": voc.ranks,
+        "event": voc.events,
+        "dimension": voc.scales,
+        "verdict": voc.verdicts,
+        "outcome": voc.outcomes,
+    }
+    out = {}
+    for pred, spec in voc.predicates.items():
+        kinds = spec["args"] + spec.get("optional_args", [])
+        if any(k in ("citation", "fact", "date") for k in kinds):
+            continue  # strings and dates: always the full check
+        allowed = tuple(frozenset() if k in _IDENTIFIER_KINDS else frozenset(choices[k]) if k in choices else None for k in kinds)
+        for arity in {len(spec["args"]), len(kinds)}:
+            for negated in (False, True) if spec.get("negatable") else (False,):
+                out[(pred, arity, negated)] = allowed[:arity]
+    return out
+
+
 class _Checker:
     """Vocabulary, arity, scale and cross-reference checks; builds the FactFile."""
 
@@ -346,6 +404,7 @@ class _Checker:
         self.cases: dict[str, Case] = {}
         self.subjects: dict[str, Subject] = {}
         self.incidents: dict[str, Incident] = {}
+        self._plain = _plain_signatures()
 
     def error(self, line: int | None, text: str) -> None:
         if len(self.problems) < MAX_ERRORS:
@@ -407,6 +466,17 @@ class _Checker:
         return True
 
     def signature_ok(self, fact: Fact) -> bool:
+        """Predicate, arity, sign and argument kinds; well-formed facts pass on a fast path."""
+        plain = self._plain.get((fact.pred, len(fact.args), fact.negated))
+        if plain is not None:
+            for term, allowed in zip(fact.args, plain, strict=True):
+                if allowed is not None and (term.kind != "const" or (allowed and term.value not in allowed)):
+                    break
+            else:
+                return True
+        return self._signature_ok(fact)
+
+    def _signature_ok(self, fact: Fact) -> bool:
         spec = self.voc.predicates.get(fact.pred)
         if spec is None:
             self.error(fact.line, f"未知谓词 {fact.pred}/{len(fact.args)}{_suggest(fact.pred, self.voc.predicates)}")

@@ -103,7 +103,9 @@ class RegimeSolver:
         if mode == "brave-facts":
             # Brave consequences over the facts some rule reads, for `missing`: the verdict's parts stay
             # hidden, and facts no rule reads are not shown, so no model is spent covering their values.
-            shown = ["#show."] + [f"#show {self.symbols[k, v]} : {self.symbols[k, v]}." for k in self.relevant for v in self.values[k]]
+            shown = ["#show."] + [
+                f"#show {self.symbols[k, v]} : {self.symbols[k, v]}." for k in self.relevant for v in self.values[k]
+            ]
             ctl.add("base", [], regime_program(self.encoding.text, shown, show=False))
         else:
             ctl.add("base", [], regime_program(self.encoding.text))

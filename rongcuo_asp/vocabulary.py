@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     data: dict
 
@@ -36,9 +36,13 @@ class Vocabulary:
         return self.data["scales"]
 
     def scale_values(self, dimension: str) -> list[str]:
-        return [v for v, _ in self.scales[dimension]["values"]]
+        return self._scale_values[dimension]
 
-    @property
+    @cached_property
+    def _scale_values(self) -> dict[str, list[str]]:  # read for every level/3 fact: built once
+        return {d: [v for v, _ in s["values"]] for d, s in self.scales.items()}
+
+    @cached_property
     def ranks(self) -> list[str]:
         return [r for r, _ in self.data["ranks"]]
 
