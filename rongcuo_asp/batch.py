@@ -42,16 +42,38 @@ def collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     return list(dict.fromkeys(files)), errors
 
 
-def check_one(task: tuple[str, str | None]) -> tuple[str, list[dict] | None, str | None]:
-    """Worker: one file's results, or its refusal message (a refused file never stops a batch)."""
+@dataclass
+class FileResult:
+    """One file's results as the worker serialised them (a line of JSON or a CSV row each)."""
+
+    path: str
+    keys: list[tuple[str, str, str, str]] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+    records: list = field(default_factory=list)  # str (JSON line) or dict (CSV row)
+    incidents: int = 0
+    error: str | None = None
+
+
+def check_one(task: tuple[str, str | None, str]) -> FileResult:
+    """Worker: one file's results, serialised here so only text crosses to the writing process,
+    or its refusal message (a refused file never stops a batch)."""
     from .factfile import FactFileError, read_fact_file
     from .results import CheckError, check_file
 
-    path, regime = task
+    path, regime, fmt = task
+    out = FileResult(path)
     try:
-        return path, check_file(read_fact_file(path), regime), None
+        results = check_file(read_fact_file(path), regime)
     except (FactFileError, CheckError) as exc:
-        return path, None, exc.message() if isinstance(exc, FactFileError) else str(exc)
+        out.error = exc.message() if isinstance(exc, FactFileError) else str(exc)
+        return out
+    out.incidents = len({(r["case"], r["incident"]) for r in results})
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for r in results:
+        out.keys.append(key(r))
+        out.verdicts.append(r["verdict"])
+        out.records.append(csv_row(r) if fmt == "csv" else dumps(r) + "\n")
+    return out
 
 
 def key(r: dict) -> tuple[str, str, str, str]:
@@ -114,7 +136,7 @@ def run(
         if not (resume and skip):
             writer.writeheader()
     start = time.perf_counter()
-    tasks = [(f, regime) for f in files]
+    tasks = [(f, regime, fmt) for f in files]
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) if jobs > 1 else None
     results_iter = executor.map(check_one, tasks, chunksize=1) if executor else map(check_one, tasks)
     bar = (
@@ -127,22 +149,22 @@ def run(
     try:
         if bar:
             bar.__enter__()
-        for path, results, error in results_iter:
+        for done in results_iter:
             summary.files += 1
-            if error is not None:
-                summary.refused.append((path, error))
+            if done.error is not None:
+                summary.refused.append((done.path, done.error))
             else:
-                summary.incidents += len({(r["case"], r["incident"]) for r in results})
-                for r in results:
-                    if key(r) in skip:
+                summary.incidents += done.incidents
+                for k, verdict, record in zip(done.keys, done.verdicts, done.records, strict=True):
+                    if k in skip:
                         summary.skipped += 1
                         continue
                     summary.results += 1
-                    summary.counts[(r["regime"], r["verdict"])] += 1
+                    summary.counts[(k[3], verdict)] += 1
                     if writer:
-                        writer.writerow(csv_row(r))
+                        writer.writerow(record)
                     else:
-                        stream.write(json.dumps(r, ensure_ascii=False) + "\n")
+                        stream.write(record)
                 stream.flush()
             if bar:
                 rate = summary.incidents / max(time.perf_counter() - start, 1e-9)

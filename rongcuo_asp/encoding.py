@@ -89,7 +89,7 @@ class Article:
         return "".join(self.paragraphs) + "".join(f"（{k}）{v}" for k, v in self.items.items())
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: results cache lookups per encoding
 class Encoding:
     regime: str
     path: Path

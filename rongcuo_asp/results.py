@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from .encoding import Encoding, Pattern, Rule, citation_key
 from .factfile import FactFile, FactFileError, Incident
@@ -160,26 +161,37 @@ class Naming:
         return f"{key[0]}({self.subj})"
 
 
-def _ground(enc: Encoding, sym: Shown, atoms: list[Atom], naming: Naming) -> dict:
+@cache
+def _rules_of(enc: Encoding, sym: Shown) -> tuple[list[Rule], str, str]:
+    """The rules that derive a shown atom (for a failure ground: whose failure it records), its
+    article and that article's quoted text; the generic incident has few shown atoms, so each
+    is looked up once."""
     args = list(sym.args)
-    role, effect = GROUND_ATOMS[sym.name]
     article = args[-1] if sym.name == "outcome" else args[0]
     if sym.name in FAILED_RULES:
         rules = [r for r in enc.rules_for(FAILED_RULES[sym.name]) if sym.name != "condition_failed" or r.head[0] == article]
-        facts = [f for r in rules for f in _contradiction(r, atoms)]
     else:
         rules = [r for r in enc.rules_by_head(sym.name, args[0]) if _head_matches(r, args)]
+    return rules, article, enc.quote(article)
+
+
+def _ground(enc: Encoding, sym: Shown, atoms: list[Atom], naming: Naming) -> dict:
+    role, effect = GROUND_ATOMS[sym.name]
+    rules, article, text = _rules_of(enc, sym)
+    if sym.name in FAILED_RULES:
+        facts = [f for r in rules for f in _contradiction(r, atoms)]
+    else:
         facts = [f for r in rules for f in (_support(r, atoms) or [])]
     ground = {
         "article": article,
         "role": role,
         "effect": effect,
         "facts": list(dict.fromkeys(naming.atom(f) for f in facts)),
-        "text": enc.quote(article),
+        "text": text,
     }
     if sym.name == "outcome":
         ground["reading"] = "reasoning.md 解读6：处理程度按损失与挽回情况确定（非条文原文）"
-        ground["outcome"] = args[0]
+        ground["outcome"] = sym.args[0]
     return ground
 
 
@@ -218,10 +230,9 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
     factors = []
     for sym in dec.cautious:
         if sym.name == "factor":
-            article, kind = sym.args
-            rules = [r for r in enc.rules_by_head("factor", article) if _head_matches(r, [article, kind])]
+            rules, article, text = _rules_of(enc, sym)
             facts = [naming.atom(f) for r in rules for f in (_support(r, atoms) or [])]
-            factors.append({"article": article, "kind": kind, "facts": list(dict.fromkeys(facts)), "text": enc.quote(article)})
+            factors.append({"article": article, "kind": sym.args[1], "facts": list(dict.fromkeys(facts)), "text": text})
     factors.sort(key=lambda f: (citation_key(f["article"]), f["kind"] != "favourable"))
     for sym in sorted(dec.cautious):
         if sym.name == "defeated":
