@@ -215,6 +215,38 @@ def _pattern(lit, path: Path) -> Pattern | None:
 
 
 def parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
+    """The citing rules and the data facts of an encoding (from clingo's AST; cached on disk by
+    the text's digest, since parsing the AST is most of a one-case check's own start-up)."""
+    from . import diskcache
+
+    cached = diskcache.load("rules", text)
+    if cached is not None:
+        try:
+            return _rules_from_json(cached)
+        except (TypeError, ValueError, KeyError):
+            pass
+    rules, data = _parse_rules(text, path)
+    diskcache.store("rules", text, _rules_to_json(rules, data))
+    return rules, data
+
+
+def _rules_to_json(rules: list[Rule], data: dict[str, list]) -> dict:
+    return {
+        "rules": [[r.pred, list(r.head), [[p.negated, p.pred, list(p.args)] for p in r.body], r.line] for r in rules],
+        "data": {k: [list(v) if isinstance(v, tuple) else v for v in vs] for k, vs in data.items()},
+    }
+
+
+def _rules_from_json(cached: dict) -> tuple[list[Rule], dict[str, list]]:
+    rules = [
+        Rule(pred, tuple(head), tuple(Pattern(neg, p, tuple(args)) for neg, p, args in body), line)
+        for pred, head, body, line in cached["rules"]
+    ]
+    data = {k: [tuple(v) if isinstance(v, list) else v for v in vs] for k, vs in cached["data"].items()}
+    return rules, data
+
+
+def _parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
     rules: list[Rule] = []
     data: dict[str, list[str]] = {}
 

@@ -23,13 +23,10 @@ MAX_NAME_CHARS = 256
 MAX_NUMBER_DIGITS = 18
 MAX_ERRORS = 20
 
-_TOKEN = re.compile(
-    r"""(?P<nl>\n)|(?P<ws>[ \t\r\f\v\ufeff]+)|(?P<block>%\*.*?\*%)|(?P<badblock>%\*)|(?P<comment>%[^\n]*)
+_TOKEN = r"""(?P<nl>\n)|(?P<ws>[ \t\r\f\v\ufeff]+)|(?P<block>%\*.*?\*%)|(?P<badblock>%\*)|(?P<comment>%[^\n]*)
     |(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<badstring>")|(?P<number>\d+)
     |(?P<ident>_*[a-z][A-Za-z0-9_']*)|(?P<var>_*[A-Z][A-Za-z0-9_']*|_)
-    |(?P<directive>\#[A-Za-z_]*)|(?P<rule>:-|:~)|(?P<punct>[().,\-])|(?P<other>.)""",
-    re.S | re.X,
-)
+    |(?P<directive>\#[A-Za-z_]*)|(?P<rule>:-|:~)|(?P<punct>[().,\-])|(?P<other>.)"""  # patterns only the slower paths use are compiled on first use (start-up of a one-case check)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -137,9 +134,14 @@ def _unescape(raw: str) -> str:
 _NAME = r"[a-z][A-Za-z0-9_]*"
 _STR = r'"[^"\\\n]*"'
 _ARG = rf"[ \t]*(?:{_NAME}|{_STR})[ \t]*"
-_SIMPLE_FACT = re.compile(rf"[ \t]*(-?)({_NAME})\(({_ARG}(?:,{_ARG}){{0,3}})\)[ \t]*\.")
-_SIMPLE_LINE = re.compile(rf"(?:{_SIMPLE_FACT.pattern})*[ \t]*(?:%(?!\*)[^\n]*)?")
-_SIMPLE_ARG = re.compile(rf"[ \t]*({_NAME}|{_STR})[ \t]*(?:,|$)")
+_SIMPLE_FACT = rf"[ \t]*(-?)({_NAME})\(({_ARG}(?:,{_ARG}){{0,3}})\)[ \t]*\."
+_SIMPLE_LINE = rf"(?:{_SIMPLE_FACT})*[ \t]*(?:%(?!\*)[^\n]*)?"
+_SIMPLE_ARG = rf"[ \t]*({_NAME}|{_STR})[ \t]*(?:,|$)"
+
+
+@cache
+def _re(pattern: str, flags: int = 0) -> re.Pattern:
+    return re.compile(pattern, flags)
 
 
 _ONE_ARG = rf"({_NAME}|{_STR})"
@@ -178,12 +180,12 @@ def _simple_facts(text: str) -> list[Fact] | None:
             return out if len(out) <= MAX_STATEMENTS else None
         out.clear()
     for number, line in enumerate(text.split("\n"), start=1):
-        if not _SIMPLE_LINE.fullmatch(line):
+        if not _re(_SIMPLE_LINE).fullmatch(line):
             return None
         pos = 0
-        while m := _SIMPLE_FACT.match(line, pos):  # facts from the line start; the rest is a comment
+        while m := _re(_SIMPLE_FACT).match(line, pos):  # facts from the line start; the rest is a comment
             pos = m.end()
-            raw = _SIMPLE_ARG.findall(m.group(3))
+            raw = _re(_SIMPLE_ARG).findall(m.group(3))
             if any(len(a) > (MAX_STRING_CHARS + 2 if a[0] == '"' else MAX_NAME_CHARS) for a in [m.group(2), *raw]):
                 return None  # the full parser reports it with its line
             append(Fact(m.group(2), tuple([_term(a, seen) for a in raw]), m.group(1) == "-", number))
@@ -204,7 +206,7 @@ class _Parser:
 
     def _stream(self):
         line = 1
-        for m in _TOKEN.finditer(self.text):
+        for m in _re(_TOKEN, re.S | re.X).finditer(self.text):
             kind, value = m.lastgroup, m.group()
             if kind not in ("nl", "ws", "comment", "block"):
                 yield kind, value, line

@@ -18,6 +18,8 @@ def _env():
         keep_trailing_newline=True,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
+        # jinja2's own cache of compiled templates (a private per-user temporary directory)
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     voc = vocabulary()
     env.filters.update(role_zh=lambda r: voc.label("role", r), treatment_zh=lambda t: voc.label("treatment", t or ""))

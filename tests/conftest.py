@@ -1,9 +1,13 @@
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# The suite keeps its start-up cache to itself (and starts cold), away from the user's.
+os.environ["RONGCUO_CACHE_DIR"] = tempfile.mkdtemp(prefix="rongcuo-test-cache-")
 
 # A complete, tolerable Beijing case (../shared/spec/facts.md example); tests vary it.
 BEIJING = textwrap.dedent(

@@ -96,3 +96,22 @@ def test_default_negation_of_case_facts_is_rejected():
 def test_citing_predicates_have_roles():
     assert set(CITING_PREDICATES.values()) <= set(vocabulary().data["roles"])
     assert (ENCODINGS / "verdict.lp").is_file()
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_cached_rules_equal_a_fresh_parse(regime, tmp_path, monkeypatch):
+    from rongcuo_asp.encoding import _parse_rules, parse_rules
+
+    monkeypatch.setenv("RONGCUO_CACHE_DIR", str(tmp_path))
+    path = ENCODINGS / vocabulary().regimes[regime]["encoding"]
+    text = path.read_text(encoding="utf-8")
+    fresh = _parse_rules(text, path)
+    assert parse_rules(text, path) == fresh  # a miss: parsed and stored
+    (entry,) = tmp_path.glob("rules-*.json")
+    assert parse_rules(text, path) == fresh  # a hit: read back
+    entry.write_text('{"rules": [[1]]', encoding="utf-8")  # damaged: a miss, never a wrong answer
+    assert parse_rules(text, path) == fresh
+    entry.write_text('{"rules": [["in_scope"]], "data": {}}', encoding="utf-8")  # wrong shape
+    assert parse_rules(text, path) == fresh
+    monkeypatch.setenv("RONGCUO_CACHE_DIR", "off")
+    assert parse_rules(text, path) == fresh
