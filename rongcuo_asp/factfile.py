@@ -23,10 +23,11 @@ MAX_NAME_CHARS = 256
 MAX_NUMBER_DIGITS = 18
 MAX_ERRORS = 20
 
+# Patterns only the slower paths use are compiled on first use (start-up of a one-case check).
 _TOKEN = r"""(?P<nl>\n)|(?P<ws>[ \t\r\f\v\ufeff]+)|(?P<block>%\*.*?\*%)|(?P<badblock>%\*)|(?P<comment>%[^\n]*)
     |(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<badstring>")|(?P<number>\d+)
     |(?P<ident>_*[a-z][A-Za-z0-9_']*)|(?P<var>_*[A-Z][A-Za-z0-9_']*|_)
-    |(?P<directive>\#[A-Za-z_]*)|(?P<rule>:-|:~)|(?P<punct>[().,\-])|(?P<other>.)"""  # patterns only the slower paths use are compiled on first use (start-up of a one-case check)
+    |(?P<directive>\#[A-Za-z_]*)|(?P<rule>:-|:~)|(?P<punct>[().,\-])|(?P<other>.)"""
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -159,10 +159,7 @@ class RegimeSolver:
         else:
             ctl, literals = self._mode_control(mode)
             assumptions = [literals[kv] for kv in known.items()]
-        symbols: list[clingo.Symbol] | None = None
-        with ctl.solve(assumptions=assumptions, yield_=True) as handle:
-            for model in handle:  # a model is valid until the next one: the last one's are the consequences
-                symbols = model.symbols(shown=True)
+        symbols = _last_model_symbols(ctl, assumptions)
         if symbols is None:  # the template admits every consistent assignment; this is a bug
             raise RuntimeError(f"{self.regime}: no completion under the given facts")
         shown = self._shown
@@ -224,10 +221,8 @@ class RegimeSolver:
         missing: set[FactKey] = set()
         fact_of = self._fact_of
         for verdict, outcome in sorted(pairs, key=str):
-            symbols: list[clingo.Symbol] = []
-            with self.facts_ctl.solve(assumptions=[*base, self._facts_goal(verdict, outcome)], yield_=True) as handle:
-                for model in handle:  # brave mode: the last model holds every fact value some completion has
-                    symbols = model.symbols(shown=True)
+            # brave mode: the last model holds every fact value some completion with the pair has
+            symbols = _last_model_symbols(self.facts_ctl, [*base, self._facts_goal(verdict, outcome)]) or []
             seen = {fact_of[sym] for sym in symbols}
             missing.update(k for k in unknown for v in self.values[k] if (k, v) not in seen)
         return [k for k in unknown if k in missing]
@@ -238,6 +233,16 @@ class RegimeSolver:
             return self.facts_ctl.symbolic_atoms[fn("verdict", [fn("i"), fn(verdict)])].literal
         article = self.encoding.data["outcome_article"][0]
         return self.facts_ctl.symbolic_atoms[fn("outcome", [fn("i"), fn(outcome), clingo.String(article)])].literal
+
+
+def _last_model_symbols(ctl: clingo.Control, assumptions: list[int]) -> list[clingo.Symbol] | None:
+    """The shown symbols of the last model of an exhausted enumeration (in brave or cautious mode,
+    the consequences), or None if there is no model.  Only the last model is read."""
+    with ctl.solve(assumptions=assumptions, yield_=True) as handle:
+        for _ in handle:
+            pass
+        last = handle.last()  # valid once the search is complete
+        return None if last is None else last.symbols(shown=True)
 
 
 def _order_key(key: FactKey) -> tuple[str, str]:
