@@ -7,7 +7,6 @@ The file is tokenised and parsed here, never handed to clingo as a program, so `
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -124,6 +123,8 @@ class FactFileError(Exception):
 
 
 def _suggest(name: str, candidates) -> str:
+    import difflib  # only refusals need it
+
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"（是否指 {close[0]}？）" if close else ""
 

@@ -1,5 +1,6 @@
 """The literate encodings: verbatim article text, a citation on every deciding rule, every article treated."""
 
+import json
 import re
 from pathlib import Path
 
@@ -109,9 +110,14 @@ def test_cached_rules_equal_a_fresh_parse(regime, tmp_path, monkeypatch):
     assert parse_rules(text, path) == fresh  # a miss: parsed and stored
     (entry,) = tmp_path.glob("rules-*.json")
     assert parse_rules(text, path) == fresh  # a hit: read back
-    entry.write_text('{"rules": [[1]]', encoding="utf-8")  # damaged: a miss, never a wrong answer
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text('{"source": "x", "value": {"rules": [[1]]', encoding="utf-8")  # damaged: a miss
     assert parse_rules(text, path) == fresh
-    entry.write_text('{"rules": [["in_scope"]], "data": {}}', encoding="utf-8")  # wrong shape
+    bad = {"source": text, "value": {"rules": [["in_scope"]], "data": {}}}  # the right text, a wrong shape
+    entry.write_text(json.dumps(bad), encoding="utf-8")
+    assert parse_rules(text, path) == fresh
+    stored["source"] = text.replace("第", "弟", 1)  # another text under the same name: a miss
+    entry.write_text(json.dumps(stored), encoding="utf-8")
     assert parse_rules(text, path) == fresh
     monkeypatch.setenv("RONGCUO_CACHE_DIR", "off")
     assert parse_rules(text, path) == fresh
