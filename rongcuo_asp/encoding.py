@@ -148,10 +148,13 @@ class Encoding:
                 order.setdefault(k, len(order))
         return order
 
-    def used_facts(self) -> set[tuple[str, str]]:
-        """(pred, key) of the vocabulary facts some rule reads: ('holds', feature), ('level', dim), ('org', '')."""
+    def used_facts(self, ignore: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+        """(pred, key) of the vocabulary facts some rule reads: ('holds', feature), ('level', dim), ('org', '');
+        rules deriving a predicate in `ignore` are left out."""
         used = set()
         for r in self.rules:
+            if r.pred in ignore:
+                continue
             for p in r.body:
                 if p.pred == "holds":
                     used.add(("holds", p.args[1] or ""))

@@ -86,6 +86,11 @@ class RegimeSolver:
         used = self.encoding.used_facts()
         self.order = self.encoding.fact_order()
         self.relevant: list[FactKey] = [k for k in self.values if _order_key(k) in used]
+        # Facts that can change the verdict or the outcome: those read by a rule that derives
+        # anything but a factor.  Factors are read by no rule (tested), so a fact only factor rules
+        # read never changes a (verdict, outcome) pair and is never among the missing facts.
+        deciding = self.encoding.used_facts(ignore=("factor",))
+        self.deciding: list[FactKey] = [k for k in self.relevant if _order_key(k) in deciding]
         self._shown: dict[clingo.Symbol, Shown] = {}
         self._fact_of: dict[clingo.Symbol, tuple[FactKey, object]] = {sym: kv for kv, sym in self.symbols.items()}
         # One control per enumeration mode, set when it is created: switching a control's mode costs
@@ -101,10 +106,10 @@ class RegimeSolver:
     def _control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
         ctl = clingo.Control(["--warn=none", f"--enum-mode={mode.removesuffix('-facts')}", "-n", "0"])
         if mode == "brave-facts":
-            # Brave consequences over the facts some rule reads, for `missing`: the verdict's parts stay
-            # hidden, and facts no rule reads are not shown, so no model is spent covering their values.
+            # Brave consequences over the facts that can change a verdict or an outcome, for `missing`:
+            # no model is spent covering the values of facts that cannot.
             shown = ["#show."] + [
-                f"#show {self.symbols[k, v]} : {self.symbols[k, v]}." for k in self.relevant for v in self.values[k]
+                f"#show {self.symbols[k, v]} : {self.symbols[k, v]}." for k in self.deciding for v in self.values[k]
             ]
             ctl.add("base", [], regime_program(self.encoding.text, shown, show=False))
         else:
@@ -217,7 +222,7 @@ class RegimeSolver:
         pair answers for every unknown fact at once.
         """
         base = [self.fact_literals[(k, v)] for k, v in known.items()]
-        unknown = [k for k in self.relevant if k not in known]
+        unknown = [k for k in self.deciding if k not in known]
         missing: set[FactKey] = set()
         fact_of = self._fact_of
         for verdict, outcome in sorted(pairs, key=str):

@@ -121,3 +121,26 @@ def test_cached_rules_equal_a_fresh_parse(regime, tmp_path, monkeypatch):
     assert parse_rules(text, path) == fresh
     monkeypatch.setenv("RONGCUO_CACHE_DIR", "off")
     assert parse_rules(text, path) == fresh
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_no_rule_reads_a_factor(regime):
+    """`missing` leaves out facts only factor rules read; that is sound only while factors decide nothing."""
+    from rongcuo_asp.encoding import regime_program
+
+    readers = []
+
+    def visit(stm) -> None:
+        if stm.ast_type == ast.ASTType.Rule:
+            for lit in stm.body:
+                atom = getattr(lit, "atom", None)
+                symbol = getattr(atom, "symbol", None)
+                if symbol is not None and getattr(symbol, "name", None) == "factor":
+                    readers.append(str(stm))
+
+    ast.parse_string(regime_program(load_encoding(regime).text), visit)
+    assert readers == []
+    s = solver(regime)
+    only_factors = {k for k in s.relevant if k not in s.deciding}
+    assert set(s.deciding) <= set(s.relevant)
+    assert bool(only_factors) == (regime in ("beijing", "xsbn_college")), only_factors  # the regimes with factors
