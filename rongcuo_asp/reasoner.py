@@ -96,6 +96,7 @@ class RegimeSolver:
         # One control per enumeration mode, set when it is created: switching a control's mode costs
         # more C calls than a small solve.  Ground on first use (a few ms each).
         self._modes: dict[str, tuple[clingo.Control, dict[tuple[FactKey, object], int]]] = {}
+        self._goals: dict[tuple[str, str | None], int] = {}
 
     def _mode_control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
         """The control enumerating `mode` consequences, and its literal of each fact value."""
@@ -233,11 +234,16 @@ class RegimeSolver:
         return [k for k in unknown if k in missing]
 
     def _facts_goal(self, verdict: str, outcome: str | None) -> int:
-        fn = clingo.Function
-        if outcome is None:
-            return self.facts_ctl.symbolic_atoms[fn("verdict", [fn("i"), fn(verdict)])].literal
-        article = self.encoding.data["outcome_article"][0]
-        return self.facts_ctl.symbolic_atoms[fn("outcome", [fn("i"), fn(outcome), clingo.String(article)])].literal
+        """The literal, in the facts program, of a (verdict, outcome) pair (looked up once each)."""
+        goal = self._goals.get((verdict, outcome))
+        if goal is None:
+            fn = clingo.Function
+            if outcome is None:
+                atom = fn("verdict", [fn("i"), fn(verdict)])
+            else:
+                atom = fn("outcome", [fn("i"), fn(outcome), clingo.String(self.encoding.data["outcome_article"][0])])
+            goal = self._goals[(verdict, outcome)] = self.facts_ctl.symbolic_atoms[atom].literal
+        return goal
 
 
 def _last_model_symbols(ctl: clingo.Control, assumptions: list[int]) -> list[clingo.Symbol] | None:
