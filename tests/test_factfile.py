@@ -2,6 +2,8 @@
 
 import pytest
 from conftest import BEIJING
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rongcuo_asp.factfile import FactFileError, parse_fact_text, read_fact_file
 
@@ -151,3 +153,50 @@ def test_fast_path_and_full_parser_agree(text):
     assert fast is None or fast == full
     ff = parse_fact_text(text.encode())
     assert "remedied" not in ff.incidents.get("i1", type("X", (), {"holds": {}})).holds  # never read from a comment
+
+
+_LINES = st.sampled_from(
+    [
+        "case(c1).",
+        "regime(c1,beijing).",
+        "subject(c1,s).",
+        "incident(s,i1).",
+        "-holds(i1,private_gain).",
+        "holds(i1,remedied).",
+        "level(i1,harm,minor).",
+        'matter(i1,"a%b").',
+        'date(i1,occurred,"2024-01-02").',
+        "matter(i1,12).",
+        "holds(i1,remedied). holds(s,public_official).",
+        "holds( i1 , remedied ) .",
+        "case(c1). % holds(i1,remedied).",
+        "% holds(i1,remedied).",
+        "%* holds(i1,remedied). *%",
+        "%* open",
+        "*%",
+        "",
+        "   ",
+        "holds(i1,remedied).\r",
+        "\ufeffcase(c1).",
+        "holds(i1,f(x)).",
+        "#script (python) x *%",
+        "holds(i1," + "x" * 300 + ").",
+        'matter(i1,"' + "y" * 300 + '").',
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=12), st.booleans())
+def test_fast_paths_agree_with_the_full_parser(lines, final_newline):
+    """Whatever layout a file has, the fast paths give the full parser's facts (lines included) or step aside."""
+    from rongcuo_asp.factfile import _Parser, _simple_facts
+
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    full = _Parser("x.lp", text)
+    facts = full.facts()
+    fast = _simple_facts(text)
+    assert fast is None or (fast == facts and not full.problems)
+    plain = all(line in ("case(c1).", "incident(s,i1).", "-holds(i1,private_gain).", "", 'matter(i1,"a%b").') for line in lines)
+    if plain:
+        assert fast is not None  # the whole-file path reads what it should
