@@ -126,13 +126,16 @@ class RegimeSolver:
     def fact_literals(self) -> dict[tuple[FactKey, object], int]:
         return self._mode_control("brave-facts")[1]
 
-    def goal_literal(self, goal: str) -> int:
-        """The literal of a verdict, or of an outcome degree, of the generic incident."""
+    def goal_symbol(self, goal: str) -> clingo.Symbol:
+        """The atom of a verdict, or of an outcome degree, of the generic incident."""
         fn = clingo.Function
         if goal in vocabulary().verdicts:
-            return self.ctl.symbolic_atoms[fn("verdict", [fn("i"), fn(goal)])].literal
-        article = self.encoding.data["outcome_article"][0]
-        return self.ctl.symbolic_atoms[fn("outcome", [fn("i"), fn(goal), clingo.String(article)])].literal
+            return fn("verdict", [fn("i"), fn(goal)])
+        return fn("outcome", [fn("i"), fn(goal), clingo.String(self.encoding.data["outcome_article"][0])])
+
+    def goal_literal(self, goal: str) -> int:
+        """The literal of a verdict, or of an outcome degree, of the generic incident."""
+        return self.ctl.symbolic_atoms[self.goal_symbol(goal)].literal
 
     def solve_once(self, assumptions: list[int], values_wanted: bool = True) -> tuple[bool, dict, list[int]]:
         """One satisfiability check: (sat, values of the fact keys in a model if wanted, unsat core)."""
@@ -237,11 +240,7 @@ class RegimeSolver:
         """The literal, in the facts program, of a (verdict, outcome) pair (looked up once each)."""
         goal = self._goals.get((verdict, outcome))
         if goal is None:
-            fn = clingo.Function
-            if outcome is None:
-                atom = fn("verdict", [fn("i"), fn(verdict)])
-            else:
-                atom = fn("outcome", [fn("i"), fn(outcome), clingo.String(self.encoding.data["outcome_article"][0])])
+            atom = self.goal_symbol(outcome or verdict)  # an outcome implies its verdict, tolerable
             goal = self._goals[(verdict, outcome)] = self.facts_ctl.symbolic_atoms[atom].literal
         return goal
 
