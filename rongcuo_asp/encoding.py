@@ -218,8 +218,8 @@ def _pattern(lit, path: Path) -> Pattern | None:
 
 
 def parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
-    """The citing rules and the data facts of an encoding (from clingo's AST; cached on disk by
-    the text's digest, since parsing the AST is most of a one-case check's own start-up)."""
+    """The citing rules and the data facts of an encoding (from clingo's AST; cached on disk for
+    this exact text, since parsing the AST was most of a one-case check's own start-up)."""
     from . import diskcache
 
     cached = diskcache.load("rules", text)
