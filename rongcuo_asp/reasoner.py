@@ -1,9 +1,10 @@
 """Decide incidents under one regime: ground once for a generic incident, solve under assumptions.
 
 Each regime's program (vocabulary, template, regime encoding, verdict and outcome parts) is ground
-once.  An incident is a list of assumption literals, one per fact its file states; facts it does
-not state stay free.  So the answer sets under the assumptions are the completions of the unknown
-facts, and:
+once per control, never per incident: one control for single models and unsat cores, one each for
+brave and cautious enumeration, one showing the facts for `missing`. An incident is a list of
+assumption literals, one per fact its file states; facts it does not state stay free. So the answer
+sets under the assumptions are the completions of the unknown facts, and:
   * brave consequences give every verdict/outcome some completion yields,
   * cautious consequences give what holds in all completions (decided verdict, established grounds).
 A verdict is decided exactly when the brave set holds one verdict (reasoning.md, "depends on
