@@ -34,7 +34,7 @@ def result_nodes(r: dict) -> list[dict]:
     nodes = [node(f"结论：{verdict_zh(r['verdict'], r['outcome'])}")]
     for c in r["conflicts"]:
         if c["kind"] == "rule_conflict":
-            nodes.append(node(f"虽符合{c['scenario']}，但有{c['exclusion']}情形，不予容错（不予容错情形优先，解读1）。"))
+            nodes.append(node(f"虽符合{c['scenario']}，但有{c['exclusion']}情形，不予容错（不予容错情形优先于容错情形）。"))
     if r["grounds"]:
         nodes.append(node("认定依据", [_ground_node(g) for g in r["grounds"]]))
     if r["factors"]:

@@ -75,6 +75,7 @@ class Rule:
     head: tuple[str | None, ...]  # head arguments after the incident; None for variables
     body: tuple[Pattern, ...]
     line: int
+    via: tuple[str, ...] = ()  # helper predicates unfolded into the body (degree_table, mitigation, ...)
 
 
 @dataclass
@@ -97,6 +98,10 @@ class Encoding:
     articles: dict[str, Article]
     rules: list[Rule]
     data: dict[str, list]  # scope_article, scenario_article, outcome_article, condition; deadline, publicity tuples
+
+    def readings(self, citation: str) -> list[str]:
+        """The readings the encoding states for an article or item (reading/2 facts), in Chinese."""
+        return [text for cited, text in self.data.get("reading", []) if cited == citation]
 
     def quote(self, citation: str) -> str:
         """The verbatim text of an article, an item （N） or a paragraph 第N款."""
@@ -235,22 +240,54 @@ def parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]
 
 def _rules_to_json(rules: list[Rule], data: dict[str, list]) -> dict:
     return {
-        "rules": [[r.pred, list(r.head), [[p.negated, p.pred, list(p.args)] for p in r.body], r.line] for r in rules],
+        "rules": [
+            [r.pred, list(r.head), [[p.negated, p.pred, list(p.args)] for p in r.body], r.line, list(r.via)] for r in rules
+        ],
         "data": {k: [list(v) if isinstance(v, tuple) else v for v in vs] for k, vs in data.items()},
     }
 
 
 def _rules_from_json(cached: dict) -> tuple[list[Rule], dict[str, list]]:
     rules = [
-        Rule(pred, tuple(head), tuple(Pattern(neg, p, tuple(args)) for neg, p, args in body), line)
-        for pred, head, body, line in cached["rules"]
+        Rule(pred, tuple(head), tuple(Pattern(neg, p, tuple(args)) for neg, p, args in body), line, tuple(via))
+        for pred, head, body, line, via in cached["rules"]
     ]
     data = {k: [tuple(v) if isinstance(v, list) else v for v in vs] for k, vs in cached["data"].items()}
     return rules, data
 
 
+# A term of a rule as written: ("v", variable name) or ("c", constant text).
+RawTerm = tuple[str, str]
+# A positive body atom of a rule as written: (predicate, terms).
+RawAtom = tuple[str, tuple[RawTerm, ...]]
+
+
+def _raw(term) -> RawTerm:
+    if term.ast_type == ast.ASTType.Variable:
+        return ("v", term.name)
+    arg = _arg(term)
+    return ("c", "" if arg is None else arg)
+
+
+def _as_arg(term: RawTerm) -> str | None:
+    kind, text = term
+    if kind == "c":
+        return text
+    return {"I": "$I", "S": "$S"}.get(text)
+
+
+@dataclass
+class _RawRule:
+    pred: str
+    head: tuple[RawTerm, ...]
+    facts: list[tuple[bool, str, tuple[RawTerm, ...]]]  # vocabulary literals: (classically negated, pred, terms)
+    helpers: list[RawAtom]  # other positive body atoms, unfolded where a helper rule defines them
+    line: int
+    ranges: dict[str, list[str]] = field(default_factory=dict)  # variable -> values allowed by at_least/at_most
+
+
 def _parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
-    rules: list[Rule] = []
+    raw: list[_RawRule] = []
     data: dict[str, list[str]] = {}
 
     def visit(stm) -> None:
@@ -263,16 +300,117 @@ def _parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]
         args = [_arg(a) for a in fn.arguments]
         if not stm.body and fn.name in ("scope_article", "scenario_article", "outcome_article", "condition"):
             data.setdefault(fn.name, []).append(args[0])
-        if not stm.body and fn.name in ("deadline", "publicity"):
+        if not stm.body and fn.name in ("deadline", "publicity", "reading"):
             data.setdefault(fn.name, []).append(tuple(args))
         if not stm.body and fn.name == "treatment":
             data.setdefault("treatment", []).append(f"{args[0]}={args[1]}")
-        body = tuple(p for p in (_pattern(lit, path) for lit in stm.body) if p)
-        if fn.name in CITING_PREDICATES:
-            rules.append(Rule(fn.name, tuple(args[1:]), body, stm.location.begin.line))
+        if not stm.body:
+            return
+        rule = _RawRule(fn.name, tuple(_raw(a) for a in fn.arguments), [], [], stm.location.begin.line)
+        for lit in stm.body:
+            pattern = _pattern(lit, path)  # refuses default negation of a case fact
+            if pattern is not None:
+                term = lit.atom.symbol
+                term = term.argument if term.ast_type == ast.ASTType.UnaryOperation else term
+                rule.facts.append((pattern.negated, pattern.pred, tuple(_raw(a) for a in term.arguments)))
+            elif (
+                lit.ast_type == ast.ASTType.Literal
+                and lit.sign == ast.Sign.NoSign
+                and lit.atom.ast_type == ast.ASTType.SymbolicAtom
+                and lit.atom.symbol.ast_type == ast.ASTType.Function
+            ):
+                name, terms = lit.atom.symbol.name, tuple(_raw(a) for a in lit.atom.symbol.arguments)
+                if name in ("at_least", "at_most") and len(terms) == 3 and terms[1][0] == "v":
+                    rule.ranges[terms[1][1]] = _scale_range(name, terms[0][1], terms[2][1])
+                else:
+                    rule.helpers.append((name, terms))
+        raw.append(rule)
 
     ast.parse_string(text, visit)
+    defined: dict[str, list[_RawRule]] = {}
+    for r in raw:
+        if r.pred not in CITING_PREDICATES:
+            defined.setdefault(r.pred, []).append(r)
+    rules = [
+        Rule(
+            r.pred,
+            tuple(_as_arg(t) for t in head[1:]),
+            tuple(Pattern(neg, p, tuple(_as_arg(t) for t in args)) for neg, p, args in dict.fromkeys(facts)),
+            r.line,
+            via,
+        )
+        for r in raw
+        if r.pred in CITING_PREDICATES
+        for head, facts, via in _unfold(r, defined)
+    ]
     return rules, data
+
+
+_Fact = tuple[bool, str, tuple[RawTerm, ...]]
+
+
+def _unfold(rule: _RawRule, defined: dict[str, list[_RawRule]], depth: int = 0):
+    """The rule with every positive helper atom of its body replaced by the body of a helper rule that
+    can derive it (one variant per such rule): the vocabulary facts a conclusion rests on, through
+    helpers such as degree_table/2.  Yields (head terms, vocabulary literals, helpers used)."""
+    variants: list[tuple[dict[str, RawTerm], list[_Fact], tuple[str, ...]]] = [({}, list(rule.facts), ())]
+    for pred, terms in rule.helpers:
+        if pred not in defined or depth > 4:
+            continue
+        grown = []
+        for subst, facts, via in variants:
+            call = tuple(subst.get(t[1], t) if t[0] == "v" else t for t in terms)
+            for helper in defined[pred]:
+                bound = _match(call, helper.head)
+                if bound is None:
+                    continue
+                local, outer = bound
+                for _, inner_facts, inner_via in _unfold(helper, defined, depth + 1):
+                    mapped = [
+                        (neg, p, tuple(local.get(t[1], ("v", "_")) if t[0] == "v" else t for t in args))
+                        for neg, p, args in inner_facts
+                    ]
+                    grown.append(({**subst, **outer}, facts + mapped, (*via, pred, *inner_via)))
+        variants = grown or variants
+    for subst, facts, via in variants:
+        head = tuple(subst.get(t[1], t) if t[0] == "v" else t for t in rule.head)
+        for values in _assignments(rule.ranges):
+            bound = [(neg, p, tuple(values.get(t[1], t) if t[0] == "v" else t for t in args)) for neg, p, args in facts]
+            yield head, bound, tuple(dict.fromkeys(via))
+
+
+def _scale_range(helper: str, dimension: str, bound: str) -> list[str]:
+    """The values of a scale (a dimension, or rank) that at_least/at_most(D, V, bound) admits."""
+    voc = vocabulary()
+    values = voc.ranks if dimension == "rank" else voc.scale_values(dimension)
+    n = values.index(bound)
+    return values[n:] if helper == "at_least" else values[: n + 1]
+
+
+def _assignments(ranges: dict[str, list[str]]) -> list[dict[str, RawTerm]]:
+    """Every choice of one admitted value per ranged variable: a comparison on a scale becomes one rule
+    variant per value, so an explanation names the level that satisfied it, not any level."""
+    out: list[dict[str, RawTerm]] = [{}]
+    for var, values in ranges.items():
+        out = [{**a, var: ("c", v)} for a in out for v in values]
+    return out
+
+
+def _match(call: tuple[RawTerm, ...], head: tuple[RawTerm, ...]) -> tuple[dict[str, RawTerm], dict[str, RawTerm]] | None:
+    """Unify a helper call with a helper rule's head: (helper variable -> call term, call variable ->
+    helper constant), or None where a constant differs."""
+    if len(call) != len(head):
+        return None
+    local: dict[str, RawTerm] = {}
+    outer: dict[str, RawTerm] = {}
+    for c, h in zip(call, head, strict=True):
+        if h[0] == "v":
+            local[h[1]] = c
+        elif c[0] == "v":
+            outer[c[1]] = h
+        elif c != h:
+            return None
+    return local, outer
 
 
 @cache
@@ -281,14 +419,15 @@ def load_encoding(regime: str) -> Encoding:
         raise KeyError(regime)
     path = ENCODINGS / vocabulary().regimes[regime]["encoding"]
     text = path.read_text(encoding="utf-8")
-    rules, data = parse_rules(text, path)
-    outcome_rules, _ = parse_rules((ENCODINGS / "outcome.lp").read_text(encoding="utf-8"), ENCODINGS / "outcome.lp")
+    # The shared outcome part follows the regime's own text: its helpers (degree_table/2, ...) are
+    # unfolded into the regime's outcome rules, and the regime's line numbers stay as in its file.
+    rules, data = parse_rules(text + "\n" + shared_part("outcome.lp"), path)
     articles = _articles(text)
     for entry in data.pop("treatment", []):
         number, kind = entry.split("=")
         if number in articles:
             articles[number].treatment = kind
-    return Encoding(regime, path, text, articles, rules + outcome_rules, data)
+    return Encoding(regime, path, text, articles, rules, data)
 
 
 def encodings_digest(regimes: list[str]) -> str:

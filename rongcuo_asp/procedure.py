@@ -104,7 +104,11 @@ def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> t
         status = "pending" if actual is None else "on_time" if actual <= due else "late"
         entries.append(_entry(article, step, due, actual, status, start))
     for article, n, _unit, when in enc.data.get("publicity", []):
-        if "publicity_started" not in dates or (when != "any" and outcome != when):
+        if when != "any" and outcome != when:
+            continue
+        if "publicity_started" not in dates:
+            if when != "any":  # a publicity the article requires (changzhou_edu: 属于免责的，应当……公示) is owed
+                entries.append(_entry(article, "publicity", None, None, "pending", "publicity_started"))
             continue
         due = guarded("publicity_started", publicity_end, int(n))
         actual = dates.get("publicity_ended")

@@ -132,7 +132,7 @@ class RegimeSolver:
         fn = clingo.Function
         if goal in vocabulary().verdicts:
             return fn("verdict", [fn("i"), fn(goal)])
-        return fn("outcome", [fn("i"), fn(goal), clingo.String(self.encoding.data["outcome_article"][0])])
+        return fn("degree", [fn("i"), fn(goal)])
 
     def goal_literal(self, goal: str) -> int:
         """The literal of a verdict, or of an outcome degree, of the generic incident."""

@@ -178,10 +178,21 @@ def _rules_of(enc: Encoding, sym: Shown) -> tuple[list[Rule], str, str]:
 def _ground(enc: Encoding, sym: Shown, atoms: list[Atom], naming: Naming) -> dict:
     role, effect = GROUND_ATOMS[sym.name]
     rules, article, text = _rules_of(enc, sym)
+    readings: list[str] = []
     if sym.name in FAILED_RULES:
-        facts = [f for r in rules for f in _contradiction(r, atoms)]
+        # A rule written once may stand for several variants (one per admitted scale value): per rule,
+        # the facts that block its least-blocked variant.
+        blocked: dict[int, list[list[Atom]]] = {}
+        for r in rules:
+            blocked.setdefault(r.line, []).append(_contradiction(r, atoms))
+        facts = [f for found in blocked.values() for f in min(found, key=len)]
     else:
-        facts = [f for r in rules for f in (_support(r, atoms) or [])]
+        facts = []
+        for r in rules:
+            support = _support(r, atoms)
+            if support is not None:
+                facts += support
+                readings += [h for h in r.via if h in vocabulary().data["readings"]]
     ground = {
         "article": article,
         "role": role,
@@ -189,8 +200,10 @@ def _ground(enc: Encoding, sym: Shown, atoms: list[Atom], naming: Naming) -> dic
         "facts": list(dict.fromkeys(naming.atom(f) for f in facts)),
         "text": text,
     }
+    stated = [*enc.readings(article), *(vocabulary().data["readings"][h] for h in dict.fromkeys(readings))]
+    if stated:
+        ground["reading"] = "；".join(stated)
     if sym.name == "outcome":
-        ground["reading"] = "reasoning.md 解读6：处理程度按损失与挽回情况确定（非条文原文）"
         ground["outcome"] = sym.args[0]
     return ground
 
@@ -241,16 +254,18 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
                     "kind": "rule_conflict",
                     "scenario": sym.args[0],
                     "exclusion": sym.args[1],
-                    "resolution": "解读1：不予容错情形优先于容错情形",
+                    "resolution": "不予容错情形优先于容错情形",
                 }
             )
         elif sym.name == "literal_reading":
+            reading = vocabulary().data["readings"][f"{regime}/{sym.args[0]}"]
             conflicts.append(
                 {
                     "kind": "reading",
-                    "reading": "youxian 第七条字面解读（有下列情形之一）",
-                    "literal_verdict": sym.args[0],
-                    "resolution": "解读3：（一）至（六）为须同时具备的条件",
+                    "article": sym.args[0],
+                    "reading": reading["reading"],
+                    "literal_verdict": sym.args[1],
+                    "resolution": reading["resolution"],
                 }
             )
     for earlier in reps.earlier.get(inc.id, []):

@@ -24,7 +24,7 @@ from .vocabulary import vocabulary
 DECIDING = ("in_scope", "outside", "scenario", "condition_met", "exclusion", "repeat_bar")
 RESERVED = (
     "verdict",
-    "outcome",
+    "degree",
     "barred",
     "not_applicable",
     "scoped",
@@ -132,15 +132,16 @@ def _static(regime: str, text: str) -> list[Finding]:
             if fn.ast_type == ast.ASTType.Function:
                 if fn.name in RESERVED:
                     exact.append(f"第 {line} 行：{fn.name} 只能由 verdict.lp 推出")
-                if fn.name in DECIDING or fn.name == "factor":
-                    arg = fn.arguments[1] if len(fn.arguments) > 1 else None
+                if fn.name in DECIDING or fn.name in ("factor", "outcome"):
+                    position = 2 if fn.name == "outcome" else 1  # outcome(I, Degree, Citation)
+                    arg = fn.arguments[position] if len(fn.arguments) > position else None
                     is_string = (
                         arg is not None
                         and arg.ast_type == ast.ASTType.SymbolicTerm
                         and arg.symbol.type == clingo.SymbolType.String
                     )
                     if not is_string:
-                        cited.append(f"第 {line} 行：{fn.name} 的第二个参数应为条文引注字符串")
+                        cited.append(f"第 {line} 行：{fn.name} 的第 {position + 1} 个参数应为条文引注字符串")
 
     ast.parse_string(text, visit)
     return [

@@ -26,7 +26,7 @@ BEIJING = textwrap.dedent(
     -holds(i1, private_gain).
     level(i1, accident, none).
     level(i1, environment, none).
-    level(i1, mass_incident, none).
+    level(i1, mass_incident, none). -holds(i1, unit_gain). -holds(i1, knowing_violation). -holds(i1, repeated_error). -holds(i1, refused_rectification). -holds(i1, accountability_required).
     holds(i1, remedied).
     level(i1, harm, minor).
     level(i1, recovery, full).

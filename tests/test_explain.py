@@ -33,19 +33,24 @@ def test_minimal_sufficient_reason_for_tolerable_exempt():
     e = explain_incident(ff, inc, "beijing", reps, None)
     assert e["reason"]["goal"] == "exempt"
     assert e["reason"]["facts"] == [
+        "-holds(i1,knowing_violation)",
         "subject_kind(wang,individual)",
         "holds(wang,public_official)",
         "holds(i1,ctx_public_service)",
         "holds(i1,cause_efficiency)",
         "holds(i1,effect_procedural_flaw)",
         "-holds(i1,private_gain)",
+        "-holds(i1,unit_gain)",
+        "-holds(i1,repeated_error)",
         "holds(i1,remedied)",
-        "level(i1,harm,minor)",
+        "-holds(i1,refused_rectification)",
         "level(i1,accident,none)",
         "-holds(i1,political_discipline_violation)",
         "level(i1,environment,none)",
         "level(i1,mass_incident,none)",
-    ]  # org is not needed: 第七条第一款 and 第二款 together cover every organ; recovery is not needed at harm=minor
+        "-holds(i1,accountability_required)",
+    ]  # org is not needed: 第七条第一款 and 第二款 together cover every organ; harm is not needed: 第十三条第（一）项
+    # gives 免责 when accountability is not required and no adverse 动机态度 factor is established
 
 
 @pytest.mark.parametrize(
@@ -185,7 +190,8 @@ def test_compare_across_regimes():
     got = {r["regime"]: (r["verdict"], r["outcome"], r["deciding"]) for r in c["regimes"]}
     assert got["xsbn_college"] == ("not_tolerable", None, ["第八条第（七）项"])
     assert got["university"][:2] == ("tolerable", "reduce") and got["beijing"][:2] == ("tolerable", "reduce")
-    assert got["youxian"] == ("not_applicable", None, ["第二条"]) and not c["agree"]
+    # a public college applies the youxian document by reference (第二条); i2 repeats i1 (第十二条)
+    assert got["youxian"] == ("not_tolerable", None, ["第十二条"]) and not c["agree"]
 
 
 def run(*args):

@@ -84,8 +84,8 @@ def test_constraint_on_facts_is_caught():
 def test_outcome_for_an_intolerable_incident_is_caught():
     found = planted(
         "beijing",
-        'outcome_article("第十三条").',
-        'outcome_article("第十三条").\noutcome(I, lighter, "第十三条") :- exclusion(I, _).',
+        'outcome_article("第十三条第（一）项").',
+        'outcome_article("第十三条第（一）项").\noutcome(I, lighter, "第十三条") :- exclusion(I, _).',
     )
     assert not found["exactly one outcome when tolerable"].ok
 
