@@ -421,13 +421,42 @@ def load_encoding(regime: str) -> Encoding:
     text = path.read_text(encoding="utf-8")
     # The shared outcome part follows the regime's own text: its helpers (degree_table/2, ...) are
     # unfolded into the regime's outcome rules, and the regime's line numbers stay as in its file.
-    rules, data = parse_rules(text + "\n" + shared_part("outcome.lp"), path)
+    program = text + "\n" + shared_part("outcome.lp")
+    check_vocabulary(program, [(path, text.count("\n") + 1), (ENCODINGS / "outcome.lp", None)])
+    rules, data = parse_rules(program, path)
     articles = _articles(text)
     for entry in data.pop("treatment", []):
         number, kind = entry.split("=")
         if number in articles:
             articles[number].treatment = kind
     return Encoding(regime, path, text, articles, rules, data)
+
+
+class EncodingError(Exception):
+    """An encoding that does not speak the vocabulary: a bug of the encoding, never of the input."""
+
+
+def check_vocabulary(program: str, parts: list[tuple[Path, int | None]]) -> None:
+    """Refuse an encoding with a constant the vocabulary lacks (a typo would silently change verdicts).
+    `parts` names the files the program is made of, with their line counts (None: the rest).  A clean
+    result is cached on disk with the program and the vocabulary it was checked against."""
+    from . import diskcache
+    from .vocabcheck import vocabulary_problems
+
+    key = program + "\n% checked against\n" + (Path(__file__).parent / "vocabulary.json").read_text(encoding="utf-8")
+    if diskcache.load("vocabulary-check", key) == "clean":
+        return
+    problems = vocabulary_problems(program)
+    if problems:
+        lines = []
+        for line, message in problems:
+            for path, count in parts:
+                if count is None or line <= count:
+                    lines.append(f"{path.name}:{line}: {message}")
+                    break
+                line -= count
+        raise EncodingError("编码使用了词汇表中没有的名称：\n" + "\n".join(lines))
+    diskcache.store("vocabulary-check", key, "clean")
 
 
 def encodings_digest(regimes: list[str]) -> str:

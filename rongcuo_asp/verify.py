@@ -150,11 +150,22 @@ def _static(regime: str, text: str) -> list[Finding]:
     ]
 
 
+def _vocabulary(regime: str, text: str) -> Finding:
+    from .vocabcheck import vocabulary_problems
+
+    t0 = time.perf_counter()
+    problems = vocabulary_problems(text + "\n" + shared_part("outcome.lp"))
+    detail = "；".join(f"第 {line} 行：{message}" for line, message in problems)
+    detail = detail or "编码中的特征、程度、机关类型等名称均在词汇表中"
+    return Finding(regime, "vocabulary names exist", not problems, detail, seconds=time.perf_counter() - t0)
+
+
 def verify_regime(regime: str, text: str | None = None) -> list[Finding]:
     """All properties for one regime (`text` replaces the regime's encoding, for testing)."""
     text = text if text is not None else load_encoding(regime).text
     parts = _parts()
     findings = _static(regime, text)
+    findings.append(_vocabulary(regime, text))
     findings.append(_check(regime, "exactly one verdict", text, [parts["one_verdict"]]))
     findings.append(_check(regime, "exactly one outcome when tolerable", text, [parts["one_outcome"]]))
     findings.append(

@@ -122,9 +122,7 @@ def test_pending_without_actual_date(tmp_path):
 
 def test_suspension_at_most_three_months(tmp_path):
     """第十条第（五）项: only a decision to suspend (暂缓作出决定) starts the 暂挂 period."""
-    got, _ = steps(
-        procedure(tmp_path, 'date(i1, suspension_ordered, "2024-01-31").\ndate(i1, decision_made, "2024-05-02").\n')
-    )
+    got, _ = steps(procedure(tmp_path, 'date(i1, suspension_ordered, "2024-01-31").\ndate(i1, decision_made, "2024-05-02").\n'))
     assert (got["suspension"]["start"], got["suspension"]["due"], got["suspension"]["status"]) == (
         "suspension_ordered",
         "2024-04-30",

@@ -15,12 +15,12 @@ def test_all_properties_proven_for_all_regimes():
     findings = verify(list(vocabulary().regimes))
     failed = [(f.regime, f.property, f.detail) for f in findings if not f.ok]
     assert failed == []
-    assert len(findings) == 5 * 7 + 1
+    assert len(findings) == 5 * 8 + 1
 
 
 def test_cli_verify_exit_status():
     result = CliRunner().invoke(main, ["verify"])
-    assert result.exit_code == 0 and "36 proven, 0 failed" in result.output
+    assert result.exit_code == 0 and "41 proven, 0 failed" in result.output
 
 
 def planted(regime: str, old: str, new: str) -> dict:
@@ -99,3 +99,24 @@ def test_repeat_derivation_is_proven():
 def test_verify_is_fast(regime):
     # not a timing test: a sanity bound far above the measured tens of milliseconds
     assert sum(f.seconds for f in verify_regime(regime)) < 30
+
+
+def test_a_typo_in_an_encoding_is_caught():
+    """`courtt` for `court` in beijing's organ list silently moved court officials to 第七条第二款."""
+    from rongcuo_asp.encoding import ENCODINGS, EncodingError, check_vocabulary, shared_part
+
+    found = planted("beijing", "cppcc_organ;", "cppcc_organ;".replace("cppcc_organ", "cppcc_organn"))
+    assert not found["vocabulary names exist"].ok and "cppcc_organn" in found["vocabulary names exist"].detail
+    text = (ENCODINGS / "beijing.lp").read_text(encoding="utf-8").replace("court;", "courtt;")
+    line = next(n for n, raw in enumerate(text.splitlines(), start=1) if "courtt" in raw)
+    with pytest.raises(EncodingError, match=rf"beijing\.lp:{line}: beijing_organ/1 的第 1 个参数 courtt"):
+        check_vocabulary(
+            text + "\n" + shared_part("outcome.lp"),
+            [(ENCODINGS / "beijing.lp", text.count("\n") + 1), (ENCODINGS / "outcome.lp", None)],
+        )
+    outcome = shared_part("outcome.lp").replace("level(I, harm, major)", "level(I, harm, majr)")
+    with pytest.raises(EncodingError, match=r"outcome\.lp:\d+: level/3 的第 3 个参数 majr"):
+        check_vocabulary(
+            text.replace("courtt;", "court;") + "\n" + outcome,
+            [(ENCODINGS / "beijing.lp", text.count("\n") + 1), (ENCODINGS / "outcome.lp", None)],
+        )
