@@ -248,6 +248,7 @@ def provisions(regime: str, fmt: str) -> None:
                     {"citation": c, "role": r}
                     for c, r in sorted(cited.get(a.number, ()), key=lambda x: (citation_key(x[0]), x[1]))
                 ],
+                "readings": [{"citation": c, "text": t} for c, t in enc.article_readings(a.number)],
             }
             for a in enc.articles.values()
         ]

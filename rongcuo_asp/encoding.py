@@ -103,6 +103,14 @@ class Encoding:
         """The readings the encoding states for an article or item (reading/2 facts), in Chinese."""
         return [text for cited, text in self.data.get("reading", []) if cited == citation]
 
+    def article_readings(self, number: str) -> list[tuple[str, str]]:
+        """(citation, text) of the readings stated for an article or one of its items, in document order."""
+        readings = vocabulary().data["readings"]
+        stated = list(self.data.get("reading", []))
+        stated += [(r.head[1], readings[h]) for r in self.rules if r.pred == "outcome" for h in r.via if h in readings]
+        found = [(c, t) for c, t in dict.fromkeys(stated) if (m := _CITATION.match(c or "")) and m.group(1) == number]
+        return sorted(found, key=lambda r: citation_key(r[0]))
+
     def quote(self, citation: str) -> str:
         """The verbatim text of an article, an item （N） or a paragraph 第N款."""
         m = _CITATION.match(citation)

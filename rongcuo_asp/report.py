@@ -36,5 +36,8 @@ def render_document(doc: dict, fmt: str) -> str:
 def render_provisions(regime: str) -> str:
     enc = load_encoding(regime)
     cited = enc.cited_items()
-    rows = [(a, sorted(cited.get(a.number, set()), key=lambda c: (citation_key(c[0]), c[1]))) for a in enc.articles.values()]
+    rows = [
+        (a, sorted(cited.get(a.number, set()), key=lambda c: (citation_key(c[0]), c[1])), enc.article_readings(a.number))
+        for a in enc.articles.values()
+    ]
     return _env().get_template("provisions.txt.j2").render(regime=regime, info=vocabulary().regimes[regime], rows=rows)

@@ -1,0 +1,94 @@
+"""Readings the encodings state, and the facts a degree rests on through the outcome helpers."""
+
+import json
+import re
+
+from click.testing import CliRunner
+from conftest import REPO
+
+from rongcuo_asp.cli import main
+from rongcuo_asp.encoding import load_encoding
+from rongcuo_asp.vocabulary import vocabulary
+
+SCEN = REPO / "facts" / "scenarios"
+
+
+def results(path, *args) -> list[dict]:
+    out = CliRunner().invoke(main, ["check", str(path), *args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    return json.loads(out.output)["results"]
+
+
+def ground(result: dict, article: str) -> dict:
+    (g,) = [g for g in result["grounds"] if g["article"] == article]
+    return g
+
+
+def test_mitigation_names_the_facts_and_says_the_choice_is_the_tools():
+    [r] = results(SCEN / "xsbn_college/outcome_10_5_accountability.lp")
+    g = ground(r, "第十条第（五）项")
+    assert (g["role"], g["outcome"]) == ("outcome", "lighter")
+    assert g["facts"] == ["holds(i1,accountability_required)", "level(i1,harm,serious)", "level(i1,recovery,partial)"]
+    assert "条文未区分从轻与减轻" in g["reading"] and "非条文原文" in g["reading"]
+
+
+def test_the_exempt_degree_of_beijing_rests_on_the_text_not_on_harm():
+    [r] = results(REPO / "facts/examples/beijing_example.lp")
+    g = ground(r, "第十三条第（一）项")
+    assert "holds(i1,accountability_required)" not in g["facts"] and "-holds(i1,accountability_required)" in g["facts"]
+    assert not any(f.startswith("level(i1,harm") for f in g["facts"])  # 第十三条（一） does not read the harm
+    assert g["reading"].startswith("本工具的理解：无须问责追责")
+
+
+def test_a_scale_comparison_names_only_the_level_that_satisfied_it():
+    """xsbn 第六条（五）: 'harm <= minor' is favourable; a serious harm must not be listed under it."""
+    [r] = results(SCEN / "xsbn_college/outcome_10_5_accountability.lp")
+    favourable = [f for f in r["factors"] if f["article"] == "第六条第（五）项" and f["kind"] == "favourable"]
+    assert favourable and all("level(i1,harm,serious)" not in f["facts"] for f in favourable)
+
+
+def test_a_failed_condition_names_the_blocking_value_only():
+    [r] = results(SCEN / "changzhou_edu/condition_6_6_serious_pollution.lp")
+    g = ground(r, "第六条第（六）项")
+    assert g["effect"] == "against" and g["facts"] == ["level(i1,environment,serious)"]
+    assert "严重环境污染属“较大以上责任事故”" in g["reading"]
+
+
+def test_helpers_unfold_into_alternatives():
+    """xsbn 第七条（四）: (emergency or stability) x public interest x (bold action or risk taking)."""
+    rules = [r for r in load_encoding("xsbn_college").rules if r.pred == "scenario" and r.head == ("第七条第（四）项",)]
+    bodies = {frozenset(p.args[1] for p in r.body) for r in rules}
+    assert bodies == {
+        frozenset({ctx, "public_interest", cause})
+        for ctx in ("ctx_emergency", "ctx_stability")
+        for cause in ("cause_bold_action", "cause_risk_taking")
+    }
+    assert all(r.via == ("emergency_work", "resolute") for r in rules)
+
+
+def test_the_other_reading_of_changzhou_article_8_is_reported():
+    """第八条 "只适用一次容错认定": a repeat never tolerated before would be tolerable under the other reading."""
+    by = {r["incident"]: r for r in results(SCEN / "cross/repeat_derived_changzhou.lp")}
+    assert by["i2"]["verdict"] == "not_tolerable"
+    [c] = [c for c in by["i2"]["conflicts"] if c["kind"] == "reading"]
+    assert (c["article"], c["literal_verdict"]) == ("第八条", "tolerable")
+    assert c["reading"] == vocabulary().data["readings"]["changzhou_edu/第八条"]["reading"]
+    assert not [c for c in by["i1"]["conflicts"] if c["kind"] == "reading"]
+    out = CliRunner().invoke(main, ["check", str(SCEN / "cross/repeat_derived_changzhou.lp")]).output
+    assert "按第八条的另一种理解" in out and "本件将为「可容错」" in out
+
+
+def test_no_internal_reference_in_reports():
+    """Reports speak Chinese to a reviewer: no spec file names, no numbered readings."""
+    for path in (REPO / "facts/examples/beijing_example.lp", SCEN / "youxian/condition_7_3_no_collective.lp"):
+        for fmt in ("text", "json"):
+            out = CliRunner().invoke(main, ["check", str(path), "--format", fmt]).output
+            assert "reasoning.md" not in out and not re.search(r"解读\d", out), out
+
+
+def test_provisions_list_the_readings():
+    out = CliRunner().invoke(main, ["provisions", "--regime", "university", "--format", "json"]).output
+    articles = {a["article"]: a for a in json.loads(out)["articles"]}
+    cited = {r["citation"] for r in articles["第十二条"]["readings"]}
+    assert cited == {"第十二条"}
+    assert any("条文未区分从轻与减轻" in r["text"] for r in articles["第五条"]["readings"])
