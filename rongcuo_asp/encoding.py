@@ -472,7 +472,7 @@ def encodings_digest(regimes: list[str]) -> str:
     import hashlib
 
     digest = hashlib.sha256((Path(__file__).parent / "vocabulary.json").read_bytes())
-    names = [*SHARED_PARTS, "repeat.lp", "whatif.lp", *(vocabulary().regimes[r]["encoding"] for r in regimes)]
+    names = [*SHARED_PARTS, "repeat.lp", "whatif.lp", "relevance.lp", *(vocabulary().regimes[r]["encoding"] for r in regimes)]
     for name in names:
         digest.update(name.encode())
         digest.update((ENCODINGS / name).read_bytes())

@@ -8,8 +8,11 @@ sets under the assumptions are the completions of the unknown facts, and:
   * brave consequences give every verdict/outcome some completion yields,
   * cautious consequences give what holds in all completions (decided verdict, established grounds).
 A verdict is decided exactly when the brave set holds one verdict (reasoning.md, "depends on
-unknown facts").  The facts that could change it are the unknown ones whose fixing to some value
-narrows the set of possible (verdict, outcome) pairs.
+unknown facts").  The facts still to verify are the relevant unknown ones: those for which some
+two completions that differ in that fact alone give different (verdict, outcome) pairs — found in
+one brave enumeration of a two-incident program (encodings/relevance.lp).  They are listed in the
+law's order: scope, scenario items (the nearest to being met first), conditions, exclusions,
+degree; each marked when one of its values alone would decide the verdict.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import NamedTuple
 
 import clingo
 
-from .encoding import Encoding, load_encoding, regime_program
+from .encoding import CITING_PREDICATES, Encoding, citation_key, load_encoding, regime_program, shared_part
 from .vocabulary import vocabulary
 
 # A case fact of the generic incident: ("holds", holder, feature) with holder "i" or "s";
@@ -36,6 +39,24 @@ class Shown(NamedTuple):
     args: tuple[str, ...]
 
 
+def key_term(key: FactKey) -> str:
+    """A fact key as an ASP term: h(i,remedied), h(s,public_official), l(harm), org."""
+    if key[0] == "holds":
+        return f"h({key[1]},{key[2]})"
+    if key[0] == "level":
+        return f"l({key[1]})"
+    return key[0]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a fact stands in the law's order: the role and article of the first deciding rule reading it."""
+
+    role: str
+    article: str
+    rank: tuple
+
+
 @dataclass
 class Decision:
     verdict: str
@@ -43,6 +64,7 @@ class Decision:
     cautious: frozenset[Shown]
     brave: frozenset[Shown]
     missing: list[FactKey] = field(default_factory=list)
+    decisive: frozenset[FactKey] = frozenset()  # missing facts one value of which alone decides the verdict
 
 
 class RegimeSolver:
@@ -98,6 +120,24 @@ class RegimeSolver:
         # more C calls than a small solve.  Ground on first use (a few ms each).
         self._modes: dict[str, tuple[clingo.Control, dict[tuple[FactKey, object], int]]] = {}
         self._goals: dict[tuple[str, str | None], int] = {}
+        self.places = self._places()
+
+    def _places(self) -> dict[FactKey, Place]:
+        """The law's order of the deciding facts: role (scope → scenario → condition → exclusion and
+        repeat → degree), then the article of the first rule of that role reading the fact."""
+        roles = list(vocabulary().data["roles"])
+        best: dict[tuple[str, str], Place] = {}
+        for r in self.encoding.rules:
+            if r.pred == "factor":
+                continue
+            role = CITING_PREDICATES[r.pred]
+            article = (r.head[1] if r.pred == "outcome" else r.head[0]) or ""
+            rank = (roles.index("exclusion") if role == "repeat" else roles.index(role), citation_key(article), r.line)
+            for p in r.body:
+                k = (p.pred, (p.args[1] or "") if p.pred in ("holds", "level") else "")
+                if k not in best or rank < best[k].rank:
+                    best[k] = Place(role, article, rank)
+        return {k: best[_order_key(k)] for k in self.deciding}
 
     def _mode_control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
         """The control enumerating `mode` consequences, and its literal of each fact value."""
@@ -106,6 +146,18 @@ class RegimeSolver:
         return self._modes[mode]
 
     def _control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
+        if mode == "relevance":
+            keys = [f"rel_key({key_term(k)})." for k in self.deciding]
+            ctl = clingo.Control(["--warn=none", "--enum-mode=brave", "-n", "0"])
+            ctl.add("base", [], regime_program(self.encoding.text, [shared_part("relevance.lp"), *keys], show=False))
+            ctl.ground([("base", [])])
+            lits = {kv: ctl.symbolic_atoms[sym].literal for kv, sym in self.symbols.items()}
+            flips = {
+                k: ctl.symbolic_atoms[clingo.Function("flip", [clingo.parse_term(key_term(k))])].literal for k in self.deciding
+            }
+            self._flips = {lit: k for k, lit in flips.items()}
+            self._flip_lits = flips
+            return ctl, lits
         ctl = clingo.Control(["--warn=none", f"--enum-mode={mode.removesuffix('-facts')}", "-n", "0"])
         if mode == "brave-facts":
             # Brave consequences over the facts that can change a verdict or an outcome, for `missing`:
@@ -216,26 +268,60 @@ class RegimeSolver:
             outcome = outcomes.pop() if len(outcomes) == 1 else "undetermined"
         decision = Decision(verdict, outcome, cautious, brave)
         if len(pairs) > 1:
-            decision.missing = self._missing(known, pairs)
+            relevant = self.relevant_unknown(known)
+            if len(verdicts) > 1:
+                decision.decisive = self._decisive(known, relevant, verdicts)
+            decision.missing = self.legal_order(relevant, known)
         return decision
 
-    def _missing(self, known: dict[FactKey, object], pairs: set[tuple[str, str | None]]) -> list[FactKey]:
-        """Unknown facts whose establishment, at some value, rules out some possible (verdict, outcome).
+    def relevant_unknown(self, known: dict[FactKey, object]) -> list[FactKey]:
+        """The unknown facts that make a difference: some two completions differing in that fact
+        alone give different (verdict, outcome) pairs.  One brave enumeration: the flips some model
+        of the two-incident program makes (encodings/relevance.lp)."""
+        ctl, lits = self._mode_control("relevance")
+        flips = self._flip_lits
+        assumptions = [lits[kv] for kv in known.items()] + [-flips[k] for k in known if k in flips]
+        symbols = _last_model_symbols(ctl, assumptions) or []
+        shown = {sym.arguments[0] for sym in symbols}
+        return [k for k in self.deciding if k not in known and clingo.parse_term(key_term(k)) in shown]
 
-        A value v of fact k is compatible with a pair p iff k=v holds in some completion with p,
-        i.e. iff it is a brave consequence of the known facts and p.  So one brave enumeration per
-        pair answers for every unknown fact at once.
-        """
+    def _decisive(self, known: dict[FactKey, object], relevant: list[FactKey], verdicts: set[str]) -> frozenset[FactKey]:
+        """Relevant facts one value of which alone decides the verdict: (k, v) decides V iff no
+        completion has k = v and a verdict other than V — (k, v) is no brave consequence of ¬V."""
         base = [self.fact_literals[(k, v)] for k, v in known.items()]
-        unknown = [k for k in self.deciding if k not in known]
-        missing: set[FactKey] = set()
         fact_of = self._fact_of
-        for verdict, outcome in sorted(pairs, key=str):
-            # brave mode: the last model holds every fact value some completion with the pair has
-            symbols = _last_model_symbols(self.facts_ctl, [*base, self._facts_goal(verdict, outcome)]) or []
+        found: set[FactKey] = set()
+        for verdict in sorted(verdicts):
+            symbols = _last_model_symbols(self.facts_ctl, [*base, -self._facts_goal(verdict, None)]) or []
             seen = {fact_of[sym] for sym in symbols}
-            missing.update(k for k in unknown for v in self.values[k] if (k, v) not in seen)
-        return [k for k in unknown if k in missing]
+            found.update(k for k in relevant for v in self.values[k] if (k, v) not in seen)
+        return frozenset(found)
+
+    def legal_order(self, keys: list[FactKey], known: dict[FactKey, object]) -> list[FactKey]:
+        """Keys in the law's order: role, then (for scenario facts) the items nearest to being met
+        first — fewest elements still unknown, items already contradicted last — then article."""
+        distance = self._scenario_distance(known)
+        vocab = {k: n for n, k in enumerate(self.values)}
+
+        def rank(k: FactKey) -> tuple:
+            place = self.places[k]
+            return (place.rank[0], distance.get(k, 0), place.rank[1:], vocab[k])
+
+        return sorted(keys, key=rank)
+
+    def _scenario_distance(self, known: dict[FactKey, object]) -> dict[FactKey, int]:
+        """For each fact a scenario rule reads: the fewest unknown elements of a scenario rule that
+        reads it and that the known facts do not contradict (10**6 where every such rule is)."""
+        out: dict[FactKey, int] = {}
+        for r in self.encoding.rules_for("scenario"):
+            keys = [_pattern_key(p) for p in r.body]
+            if any(_contradicts(p, known.get(k, _UNSET)) for p, k in zip(r.body, keys, strict=True)):
+                d = 10**6
+            else:
+                d = sum(k not in known for k in keys)
+            for k in keys:
+                out[k] = min(out.get(k, 10**6), d)
+        return out
 
     def _facts_goal(self, verdict: str, outcome: str | None) -> int:
         """The literal, in the facts program, of a (verdict, outcome) pair (looked up once each)."""
@@ -254,6 +340,28 @@ def _last_model_symbols(ctl: clingo.Control, assumptions: list[int]) -> list[cli
             pass
         last = handle.last()  # valid once the search is complete
         return None if last is None else last.symbols(shown=True)
+
+
+_UNSET = object()
+
+
+def _pattern_key(p) -> FactKey:
+    """The fact key a body pattern of a rule reads."""
+    if p.pred == "holds":
+        return ("holds", "i" if p.args[0] == "$I" else "s", p.args[1] or "")
+    if p.pred == "level":
+        return ("level", p.args[1] or "")
+    return (p.pred,)
+
+
+def _contradicts(p, value: object) -> bool:
+    """A known value that keeps the body pattern from holding."""
+    if value is _UNSET:
+        return False
+    if p.pred == "holds":
+        return value is p.negated
+    wanted = p.args[-1]
+    return wanted is not None and value != wanted
 
 
 def _order_key(key: FactKey) -> tuple[str, str]:

@@ -18,7 +18,7 @@ import clingo
 from clingo import ast
 
 from .encoding import ENCODINGS, load_encoding, parse_rules, regime_program, shared_part
-from .reasoner import solver
+from .reasoner import key_term, solver
 from .vocabulary import vocabulary
 
 DECIDING = ("in_scope", "outside", "scenario", "condition_met", "exclusion", "repeat_bar")
@@ -185,6 +185,18 @@ def verify_regime(regime: str, text: str | None = None) -> list[Finding]:
             regime, "facts no rule reads never matter", text, [parts["second_incident"], parts["relevance"], *same], ("i", "j")
         )
     )
+    if text == load_encoding(regime).text:
+        s = solver(regime)
+        keys = [f"rel_key({key_term(k)})." for k in s.deciding]
+        findings.append(
+            _check(
+                regime,
+                "relevance compares two completions differing in one fact",
+                text,
+                [shared_part("relevance.lp"), parts["relevance_pairs"], *keys],
+                ("i", "j"),
+            )
+        )
     findings.append(_live(regime, text, parts["live"]))
     return findings
 

@@ -17,18 +17,9 @@ import clingo
 
 from .encoding import regime_program, shared_part
 from .explain import shrink
-from .reasoner import FactKey, RegimeSolver, solver
+from .reasoner import FactKey, RegimeSolver, key_term, solver
 
 MAX_ROUNDS = 500
-
-
-def _key_term(key: FactKey) -> str:
-    """The fact key as an ASP term: h(i,remedied), l(harm), org."""
-    if key[0] == "holds":
-        return f"h({key[1]},{key[2]})"
-    if key[0] == "level":
-        return f"l({key[1]})"
-    return key[0]
 
 
 @dataclass
@@ -50,7 +41,7 @@ class WhatIf:
             for value in self.check.values[key]:
                 atom = self.check.symbols[(key, value)]
                 self.atoms[(key, value)] = atom
-                cands.append(f"cand({atom},{_key_term(key)}).")
+                cands.append(f"cand({atom},{key_term(key)}).")
         self.ctl.add("base", [], regime_program(self.check.encoding.text, [shared_part("whatif.lp"), *cands]))
         self.ctl.ground([("base", [])])
         self.back = {atom: kv for kv, atom in self.atoms.items()}
@@ -64,9 +55,9 @@ class WhatIf:
         on = [fn("goal", [fn(goal)]), fn("max_changes", [clingo.Number(bound)])]
         for key in self.check.relevant:
             if key in known:
-                on += [fn("current", [self.atoms[(key, known[key])]]), fn("known", [clingo.parse_term(_key_term(key))])]
+                on += [fn("current", [self.atoms[(key, known[key])]]), fn("known", [clingo.parse_term(key_term(key))])]
             if key in kept:
-                on.append(fn("kept", [clingo.parse_term(_key_term(key))]))
+                on.append(fn("kept", [clingo.parse_term(key_term(key))]))
         for sym in on:
             self.ctl.assign_external(sym, True)
         self._set = on

@@ -81,19 +81,39 @@ def test_decided_iff_every_completion_agrees(text, regime, data):
     unknown = [k for k in s.relevant if k not in known]
     # fix all but a few unknown facts at random, then enumerate the rest exhaustively
     free = data.draw(st.lists(st.sampled_from(unknown), unique=True, max_size=3)) if unknown else []
+    # the other facts: at random, or (to reach open verdicts more often) from a tolerable completion
+    sat, tolerable, _ = s.solve_once([s.goal_literal("tolerable"), *s.assumptions(known)])
+    from_model = sat and data.draw(st.booleans())
     for k in unknown:
         if k not in free:
-            known[k] = data.draw(st.sampled_from(s.values[k]))
-    outcomes = set()
+            known[k] = tolerable[k] if from_model else data.draw(st.sampled_from(s.values[k]))
+    pair_of = {}
     for values in itertools.product(*(s.values[k] for k in free)):
         d = s.decide({**known, **dict(zip(free, values, strict=True))})
         assert d.verdict != "undetermined" and d.missing == []
-        outcomes.add((d.verdict, d.outcome))
+        pair_of[values] = (d.verdict, d.outcome)
+    outcomes = set(pair_of.values())
     d = s.decide(known)
     verdicts = {v for v, _ in outcomes}
     assert d.verdict == (verdicts.pop() if len(verdicts) == 1 else "undetermined")
-    assert set(d.missing) <= set(free)
+    # relevance is difference-making: two completions that differ in that fact alone decide differently
+    relevant = {
+        k
+        for n, k in enumerate(free)
+        for values, pair in pair_of.items()
+        for other in s.values[k]
+        if pair_of[(*values[:n], other, *values[n + 1 :])] != pair
+    }
+    assert set(d.missing) == relevant
     assert (len(outcomes) > 1) == bool(d.missing)
+    # decisive: some value of the fact alone settles the verdict
+    decisive = {
+        k
+        for n, k in enumerate(free)
+        if len({v for v, _ in outcomes}) > 1
+        and any(len({pair_of[vs][0] for vs in pair_of if vs[n] == value}) == 1 for value in s.values[k])
+    }
+    assert set(d.decisive) == decisive
 
 
 CORRUPTIONS = [
@@ -165,3 +185,45 @@ def test_absurd_sizes_are_refused(fact, needle):
     with pytest.raises(FactFileError) as info:
         parse_fact_text((BEIJING + fact + "\n").encode(), "absurd.lp")
     assert needle in info.value.message() and "absurd.lp:19:" in info.value.message()
+
+
+def _pairs_by_completion(s, known, free):
+    pair_of = {}
+    for values in itertools.product(*(s.values[k] for k in free)):
+        d = s.decide({**known, **dict(zip(free, values, strict=True))})
+        pair_of[values] = (d.verdict, d.outcome)
+    return pair_of
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(REGIMES), st.data())
+def test_missing_is_exactly_the_difference_making_facts(regime, data):
+    """Near a tolerable completion (where open verdicts are common), brute force over up to three
+    freed facts: `missing` is exactly the set of facts two completions differing in them alone
+    decide differently on, and `decisive` those one value of which alone settles the verdict."""
+    s = solver(regime)
+    sat, model, _ = s.solve_once([s.goal_literal("tolerable")])
+    assert sat
+    known = {k: model[k] for k in s.relevant}
+    for k in data.draw(st.lists(st.sampled_from(s.relevant), unique=True, max_size=2)):
+        known[k] = data.draw(st.sampled_from(s.values[k]))  # move a little away from the model
+    free = data.draw(st.lists(st.sampled_from(s.relevant), unique=True, min_size=1, max_size=3))
+    for k in free:
+        del known[k]
+    pair_of = _pairs_by_completion(s, known, free)
+    relevant = {
+        k
+        for n, k in enumerate(free)
+        for values, pair in pair_of.items()
+        for other in s.values[k]
+        if pair_of[(*values[:n], other, *values[n + 1 :])] != pair
+    }
+    d = s.decide(known)
+    assert set(d.missing) == relevant
+    verdicts = {v for v, _ in pair_of.values()}
+    decisive = {
+        k
+        for n, k in enumerate(free)
+        if len(verdicts) > 1 and any(len({p[0] for vs, p in pair_of.items() if vs[n] == value}) == 1 for value in s.values[k])
+    }
+    assert set(d.decisive) == decisive
