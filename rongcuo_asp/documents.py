@@ -48,13 +48,27 @@ def result_nodes(r: dict) -> list[dict]:
             )
         )
     if r["missing"]:
-        nodes.append(node("需核实的事实（其认定可能改变结论）", [node(missing_zh(m), code=m) for m in r["missing"]]))
+        nodes.append(node("需核实的事实（其认定可能改变结论，按办法的认定顺序）", _missing_nodes(r)))
     if r["procedure"]:
         nodes.append(node("时限审查", [_procedure_node(p) for p in r["procedure"]]))
     others = [c for c in r["conflicts"] if c["kind"] != "rule_conflict"]
     if others:
         nodes.append(node("冲突与解读", [node(_conflict_text(c)) for c in others]))
     return nodes
+
+
+def _missing_nodes(r: dict) -> list[dict]:
+    """The facts to verify grouped by the role they play (scope, scenario, conditions, exclusions,
+    degree), each with the article that reads it first and a mark where one answer alone decides."""
+    voc = vocabulary()
+    groups: dict[str, list[dict]] = {}
+    for m in r.get("missing_detail") or [{"fact": f, "role": "", "article": "", "decisive": False} for f in r["missing"]]:
+        text = missing_zh(m["fact"]) + (f"（{m['article']}）" if m["article"] else "")
+        text += "（单项即可决定）" if m["decisive"] else ""
+        groups.setdefault(m["role"], []).append(node(text, code=m["fact"]))
+    if list(groups) == [""]:
+        return groups[""]
+    return [node(voc.label("role", role) if role else "其他", items) for role, items in groups.items()]
 
 
 def _procedure_node(p: dict) -> dict:

@@ -301,6 +301,16 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
         "outcome": dec.outcome,
         "grounds": grounds,
         "missing": [naming.key(k) for k in dec.missing],
+        # the same facts with their place in the law and whether one value alone settles the verdict
+        "missing_detail": [
+            {
+                "fact": naming.key(k),
+                "role": s.places[k].role,
+                "article": s.places[k].article,
+                "decisive": k in dec.decisive,
+            }
+            for k in dec.missing
+        ],
         "factors": factors,
         "procedure": procedure,
         "conflicts": conflicts,
