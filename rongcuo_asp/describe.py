@@ -48,3 +48,45 @@ def missing_zh(fact: str) -> str:
         if pred == "level"
         else {"org": "所在机关单位类型", "rank": "职级", "subject_kind": "当事人类别（个人或单位）"}.get(pred, fact)
     )
+
+
+def value_zh(name: str, value) -> str:
+    """One value of a fact (feature, dimension, org, rank, subject_kind) in Chinese."""
+    voc = vocabulary()
+    if value is None:
+        return "未查明"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if name in voc.scales:
+        return voc.label("value", f"{name}.{value}")
+    kind = {"org": "org", "rank": "rank", "subject_kind": "subject_kind"}.get(name)
+    return voc.label(kind, value) if kind else str(value)
+
+
+def fact_label(name: str) -> str:
+    """The Chinese name of a fact: a feature's label, a dimension, 机关单位类型, 职级, 当事人类别."""
+    voc = vocabulary()
+    if name in voc.scales:
+        return voc.label("dimension", name)
+    return {"org": "机关单位类型", "rank": "职级", "subject_kind": "当事人类别"}.get(name) or voc.label("feature", name)
+
+
+def range_zh(name: str, values: list, domain: list) -> str:
+    """A set of values of one fact as the law states thresholds: 「重大」以下 -> 未达「重大」,
+    达到「较大」及以上, 「一般」至「较大」, or for unordered values 为……之一 / 不为…….
+    `domain` is every value of the fact, in scale order."""
+    quoted = [f"「{value_zh(name, v)}」" for v in values]
+    if len(values) == 1:
+        return quoted[0].strip("「」") if isinstance(values[0], bool) else quoted[0]
+    idx = sorted(domain.index(v) for v in values)
+    ordered = name in vocabulary().scales or name == "rank"
+    if ordered and idx == list(range(idx[0], idx[-1] + 1)):
+        if idx[0] == 0 and idx[-1] < len(domain) - 1:
+            return f"未达「{value_zh(name, domain[idx[-1] + 1])}」"
+        if idx[-1] == len(domain) - 1:
+            return f"达到「{value_zh(name, domain[idx[0]])}」及以上"
+        return f"「{value_zh(name, domain[idx[0]])}」至「{value_zh(name, domain[idx[-1]])}」"
+    rest = [v for v in domain if v not in values]
+    if len(rest) < len(values):
+        return "不为" + "、".join(f"「{value_zh(name, v)}」" for v in rest)
+    return "为" + "、".join(quoted) + "之一"

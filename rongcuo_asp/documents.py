@@ -6,7 +6,7 @@ format (text, md, html): templates/doc.{txt,md,html}.j2 render any document.
 
 from __future__ import annotations
 
-from .describe import fact_zh, missing_zh, verdict_zh
+from .describe import fact_label, fact_zh, missing_zh, value_zh, verdict_zh
 from .vocabulary import vocabulary
 
 
@@ -133,7 +133,7 @@ def explain_document(items: list[dict]) -> dict:
                 )
             )
         for t in e["to_establish"]:
-            added.append(node(f"若要认定为「{_goal_zh(t['verdict'])}」，至少还需查明", _facts(t["facts"])))
+            added.append(_establish_node(t))
         if e.get("contrast"):
             added.append(_contrast_node(e))
         nodes = body[:lead] + added + body[lead:]
@@ -141,58 +141,84 @@ def explain_document(items: list[dict]) -> dict:
     return {"title": "容错纠错认定：理由说明", "sections": sections, "regimes": sorted({e["regime"] for e in items})}
 
 
+def _establish_node(t: dict) -> dict:
+    """「若要认定为……」: the fewest facts still to establish (cardinality-minimal), every way listed
+    up to a bound; what all ways share first, then 以下任一组即可."""
+    goal = _goal_zh(t["verdict"])
+    alts = t["alternatives"]
+    shared = [c for c in alts[0]["changes"] if all(c in a["changes"] for a in alts)]
+    head = f"若要认定为「{goal}」，至少还需查明 {t['count']} 项事实"
+    children = []
+    if shared:
+        lead = "均须查明：" if len(alts) > 1 else "须查明："
+        children.append(node(lead + "；".join(_change_phrase(c, verb=False) for c in shared)))
+    rest = [[c for c in a["changes"] if c not in shared] for a in alts]
+    if any(rest):
+        ways = [
+            node("；".join(_change_phrase(c) for c in r) + (f"（{'、'.join(a['articles'])}）" if a["articles"] else ""))
+            for r, a in zip(rest, alts, strict=True)
+            if r
+        ]
+        single = all(len(r) == 1 for r in rest)
+        children.append(node(("以下任一项即可：" if single else "以下任一组即可：") if len(ways) > 1 else "并须查明：", ways))
+    elif alts[0]["articles"]:
+        children.append(node(f"依据：{'、'.join(alts[0]['articles'])}"))
+    if t["total"] > len(alts):
+        children.append(node(f"（共 {t['total']} 种方式，仅列出前 {len(alts)} 种）"))
+    return node(head, children)
+
+
+def _change_phrase(c: dict, verb: bool = True) -> str:
+    """One change of a whatif or of the facts to establish, with its range: 查明「责任事故」：未达「重大」."""
+    label, to = fact_label(c["fact"]), c.get("range") or value_zh(c["fact"], c["to"])
+    if c["from"] is None:
+        return f"{'查明' if verb else ''}「{label}」：{to}"
+    return f"「{label}」由{value_zh(c['fact'], c['from'])}改为{to}"
+
+
 def _contrast_node(e: dict) -> dict:
     c = e["contrast"]
     now = verdict_zh(e["verdict"], e["outcome"])
+    if c.get("already"):
+        return node(f"已认定为「{_goal_zh(c['target'])}」，无需改变。")
     children = []
     if c["blocking"]:
-        children.append(node("妨碍该结论的已查明事实（最小集合）", _facts(c["blocking"])))
+        children.append(node("一组足以排除该结论的已查明事实", _facts(c["blocking"])))
     elif c["blocking"] is None:
         children.append(node("已查明的事实并不排除该结论；尚需查明的事实见下。"))
-    if c["alternatives"]:
-        children.append(node("最少需改变的事实", [node(_change_text(alt, e["incident"])) for alt in c["alternatives"]]))
+    if c["findings"]:
+        n = len(c["findings"][0]["changes"])
+        children.append(node(f"最少需改变 {n} 项事实，以下任一种即可", [node(_change_text(f) + _cite(f)) for f in c["findings"]]))
     else:
         children.append(node("无论如何改变事实，均不能得出该结论。"))
     return node(f"为何是「{now}」而不是「{_goal_zh(c['target'])}」", children)
 
 
-def _value_zh(fact: str, value) -> str:
-    voc = vocabulary()
-    if value is None:
-        return "未查明"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if fact in voc.scales:
-        return voc.label("value", f"{fact}.{value}")
-    kind = {"org": "org", "rank": "rank", "subject_kind": "subject_kind"}.get(fact)
-    return voc.label(kind, value) if kind else str(value)
+def _change_text(finding: dict) -> str:
+    return "；".join(_change_phrase(c) for c in finding["changes"])
 
 
-def _fact_label(fact: str) -> str:
-    voc = vocabulary()
-    if fact in voc.scales:
-        return voc.label("dimension", fact)
-    return {"org": "机关单位类型", "rank": "职级", "subject_kind": "当事人类别"}.get(fact) or voc.label("feature", fact)
-
-
-def _change_text(alt: list[dict], incident: str) -> str:
-    return "；".join(
-        f"「{_fact_label(c['fact'])}」由{_value_zh(c['fact'], c['from'])}改为{_value_zh(c['fact'], c['to'])}" for c in alt
-    )
+def _cite(finding: dict) -> str:
+    return f"（{'、'.join(finding['articles'])}）" if finding.get("articles") else ""
 
 
 def whatif_document(items: list[dict]) -> dict:
     sections = []
     for w in items:
         goal = _goal_zh(w["target"])
-        if not w["findings"]:
+        if w.get("already"):
+            nodes = [node(f"已认定为「{goal}」，无需改变。")]
+        elif not w["findings"]:
             nodes = [node(f"无论如何改变事实（在所给限制内），均不能认定为「{goal}」。")]
         else:
             n = len(w["findings"][0]["changes"])
             nodes = [node(f"最少需改变 {n} 项事实；共有 {len(w['findings'])} 种最小改变方案：")]
             for f in w["findings"]:
-                cite = f"（{'、'.join(f['articles'])}）" if f["articles"] else ""
-                nodes.append(node(f"若{_change_text(f['changes'], w['incident'])}，则{goal}{cite}。", _facts(f["facts"])))
+                facts = [
+                    node(f"{fact_label(c['fact'])}：{c['range']}", code=code)
+                    for c, code in zip(f["changes"], f["facts"], strict=True)
+                ]
+                nodes.append(node(f"若{_change_text(f)}，则{goal}{_cite(f)}。", facts))
         sections.append(
             {"heading": f"{w['incident']}：如何才能「{goal}」— {vocabulary().regimes[w['regime']]['title']}", "nodes": nodes}
         )

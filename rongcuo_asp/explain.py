@@ -3,8 +3,6 @@
 * why(goal): a subset-minimal set of established facts that alone entails the goal (a verdict or
   an outcome): UNSAT(¬goal ∧ facts) gives a core, shrunk by deletion in document order.
 * why_not(goal): a subset-minimal set of established facts that rules the goal out.
-* to_establish(verdict): for an undetermined incident, a subset-minimal set of unknown facts
-  whose establishment (with the known ones) entails that verdict.
 The order in which facts are tried is fixed (document order), so the answer is deterministic.
 """
 
@@ -48,24 +46,3 @@ def why_not(s: RegimeSolver, known: dict[FactKey, object], goal: str) -> list[Fa
     if sat:
         return None
     return [back[lit] for lit in shrink(s, [], lits, s.goal_literal(goal))]
-
-
-def to_establish(
-    s: RegimeSolver, known: dict[FactKey, object], verdict: str, hints: list[FactKey] | None = None
-) -> list[tuple[FactKey, object]] | None:
-    """Minimal unknown facts (with values) that, once established, entail `verdict`; None if impossible.
-
-    `hints` (the facts that could change the verdict) narrow the first candidate set; if they
-    cannot entail the verdict, every unknown fact a rule reads is a candidate.
-    """
-    base, _ = _lits(s, known)
-    goal = s.goal_literal(verdict)
-    sat, values, _ = s.solve_once([goal, *base])
-    if not sat:
-        return None
-    for pool in ([k for k in hints or [] if k not in known], [k for k in s.relevant if k not in known]):
-        extra = {k: values[k] for k in pool}
-        lits, back = _lits(s, extra)
-        if not s.solve_once([-goal, *base, *lits], values_wanted=False)[0]:
-            return [(back[lit], extra[back[lit]]) for lit in shrink(s, base, lits, -goal)]
-    raise AssertionError("a completion with the verdict entails it")

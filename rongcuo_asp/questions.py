@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import explain
+from .describe import range_zh
 from .factfile import FactFile, Incident
 from .reasoner import FactKey, solver
 from .repeats import Repeats, derive_repeats
@@ -11,6 +12,8 @@ from .vocabulary import vocabulary
 from .whatif import Change, whatif
 
 OUTCOMES = ("exempt", "reduce", "lighter")
+MAX_CHANGES = 60  # the largest bound whatif accepts (encodings/whatif.lp: bound_value(0..60))
+LISTED = 10  # sets of facts to establish listed per possible verdict
 
 
 def fact_name(key: FactKey) -> str:
@@ -46,10 +49,21 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
     possible = sorted({a.args[0] for a in decision.brave if a.name == "verdict"})
     out["to_establish"] = []
     if result["verdict"] == "undetermined":
+        kept = set(known)  # what is established stays: only unknown facts are to be established
+        if inc.id in reps.derived:
+            kept.add(("holds", "i", "repeated_error"))
         for verdict in possible:
-            facts = explain.to_establish(s, known, verdict, decision.missing)
-            if facts is not None:
-                out["to_establish"].append({"verdict": verdict, "facts": [fact_text(inc, k, v) for k, v in facts]})
+            found = alternatives(ff, inc, regime, known, verdict, kept, MAX_CHANGES)
+            if found["findings"]:
+                out["to_establish"].append(
+                    {
+                        "verdict": verdict,
+                        "count": len(found["findings"][0]["changes"]),  # cardinality-minimal: the fewest facts
+                        "alternatives": found["findings"][:LISTED],
+                        "total": len(found["findings"]),
+                        "facts": found["findings"][0]["facts"],
+                    }
+                )
     if contrast:
         out["contrast"] = contrast_with(ff, inc, regime, reps, known, contrast)
     return out
@@ -59,11 +73,16 @@ def contrast_with(ff: FactFile, inc: Incident, regime: str, reps: Repeats, known
     """Why not `target`: the established facts that stand in its way, and the least that would change it."""
     _check_target(target)
     s = solver(regime)
+    if s.decide(known).verdict == target or s.decide(known).outcome == target:
+        return {"target": target, "already": True, "blocking": [], "alternatives": [], "findings": []}
     blocking = explain.why_not(s, known, target)
+    w = whatif_incident(ff, inc, regime, reps, target, (), MAX_CHANGES)
     return {
         "target": target,
+        "already": False,
         "blocking": None if blocking is None else [fact_text(inc, k, known[k]) for k in blocking],
-        "alternatives": whatif_incident(ff, inc, regime, reps, target, (), 60)["alternatives"],
+        "alternatives": w["alternatives"],
+        "findings": w["findings"],
     }
 
 
@@ -75,6 +94,61 @@ def _check_target(target: str) -> None:
 
 def _change_json(change: Change) -> dict:
     return {"fact": fact_name(change.key), "from": change.old, "to": change.new}
+
+
+def group_ranges(alts: list[list[Change]], s) -> list[list[tuple[Change, list]]]:
+    """Alternatives that differ only in the value of one fact become one, with the set of values
+    (a range of the scale): merged while two have the same facts and differ in one value set.
+    Each merge joins A x B and A' x B into (A | A') x B, so a group stands for exactly the
+    alternatives it merged.  Values are kept in scale order."""
+    groups = [{c.key: (c, frozenset([c.new])) for c in alt} for alt in alts]
+    merged = True
+    while merged:
+        merged = False
+        for n, a in enumerate(groups):
+            for m in range(n + 1, len(groups)):
+                b = groups[m]
+                if a.keys() != b.keys():
+                    continue
+                differ = [k for k in a if a[k][1] != b[k][1]]
+                if len(differ) == 1:
+                    k = differ[0]
+                    a[k] = (a[k][0], a[k][1] | b[k][1])
+                    del groups[m]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [[(c, [v for v in s.values[k] if v in vals]) for k, (c, vals) in g.items()] for g in groups]
+
+
+def alternatives(ff: FactFile, inc: Incident, regime: str, known: dict, target: str, kept: set, max_changes: int) -> dict:
+    """The cardinality-minimal change sets for `target`, exact and grouped into ranges, with the
+    articles that decide the target after each (its scenario item, for 「可容错」)."""
+    s = solver(regime)
+    exact = whatif(regime).alternatives(known, target, kept, max_changes)
+    findings = []
+    for group in group_ranges(exact, s):
+        after = dict(known)
+        after.update({c.key: values[0] for c, values in group})
+        decided = s.decide(after)
+        findings.append(
+            {
+                "changes": [
+                    {
+                        "fact": fact_name(c.key),
+                        "from": c.old,
+                        "to": values[0],
+                        "values": values,
+                        "range": range_zh(fact_name(c.key), values, s.values[c.key]),
+                    }
+                    for c, values in group
+                ],
+                "facts": [fact_text(inc, c.key, values[0]) for c, values in group],
+                "articles": _deciding_articles(ff, inc, regime, after, decided, target),
+            }
+        )
+    return {"exact": exact, "findings": findings}
 
 
 def whatif_incident(
@@ -90,26 +164,18 @@ def whatif_incident(
     kept = {names[f] for f in keep}
     if inc.id in reps.derived:  # a repeat derived from dates is not itself changed
         kept.add(("holds", "i", "repeated_error"))
-    alternatives = whatif(regime).alternatives(known, target, kept, max_changes)
-    findings = []
-    for alt in alternatives:
-        after = dict(known)
-        after.update({c.key: c.new for c in alt})
-        decided = s.decide(after)
-        findings.append(
-            {
-                "changes": [_change_json(c) for c in alt],
-                "facts": [fact_text(inc, c.key, c.new) for c in alt],
-                "articles": _deciding_articles(ff, inc, regime, after, decided, target),
-            }
-        )
+    decided = s.decide(known)
+    already = target in (decided.verdict, decided.outcome)
+    found = {"exact": [], "findings": []} if already else alternatives(ff, inc, regime, known, target, kept, max_changes)
     return {
         "file": ff.path,
         "incident": inc.id,
         "regime": regime,
         "target": target,
-        "alternatives": [[_change_json(c) for c in alt] for alt in alternatives],
-        "findings": findings,
+        "already": already,
+        # the target already holding, the one minimal alternative changes nothing
+        "alternatives": [[]] if already else [[_change_json(c) for c in alt] for alt in found["exact"]],
+        "findings": found["findings"],
     }
 
 

@@ -102,17 +102,22 @@ def test_undetermined_lists_what_to_establish_for_each_verdict():
     ff, inc, reps = load(SCEN / "beijing/undetermined_two_unknowns.lp")
     e = explain_incident(ff, inc, "beijing", reps, None)
     assert e["reason"] is None
-    by = {t["verdict"]: t["facts"] for t in e["to_establish"]}
+    by = {t["verdict"]: t for t in e["to_establish"]}
     assert set(by) == {"not_tolerable", "tolerable"}
-    assert by["tolerable"] == ["-holds(i1,private_gain)", "holds(i1,remedied)"]  # the only way
-    assert by["not_tolerable"] in (["holds(i1,private_gain)"], ["-holds(i1,remedied)"])  # either alone suffices
+    assert [a["facts"] for a in by["tolerable"]["alternatives"]] == [["-holds(i1,private_gain)", "holds(i1,remedied)"]]
+    assert by["tolerable"]["count"] == 2  # the only way
+    assert [a["facts"] for a in by["not_tolerable"]["alternatives"]] == [["holds(i1,private_gain)"], ["-holds(i1,remedied)"]]
+    assert by["not_tolerable"]["count"] == 1  # either alone suffices: both are listed
     known = known_facts(ff, inc, reps)
     s = solver("beijing")
-    for verdict in by:
-        extra = dict(explain.to_establish(s, known, verdict))
-        assert entails("beijing", {**known, **extra}, verdict)
-        for k in extra:
-            assert not entails("beijing", {**known, **{x: v for x, v in extra.items() if x != k}}, verdict)
+    names = {k[2] if k[0] == "holds" else k[1] if k[0] == "level" else k[0]: k for k in s.values}
+    for verdict, t in by.items():
+        for alt in t["alternatives"]:
+            extra = {names[c["fact"]]: c["to"] for c in alt["changes"]}
+            assert all(c["from"] is None for c in alt["changes"])  # only unknown facts are to be established
+            assert entails("beijing", {**known, **extra}, verdict)
+            for k in extra:
+                assert not entails("beijing", {**known, **{x: v for x, v in extra.items() if x != k}}, verdict)
 
 
 def test_contrast_names_the_facts_in_the_way():

@@ -36,3 +36,83 @@ def test_missing_follows_the_law_and_marks_decisive_facts():
     text = run("check", SCEN / "youxian/sparse_emergency.lp").output
     assert text.index("容错情形") < text.index("容错条件") < text.index("不予容错情形") < text.index("处理程度")
     assert "是否明知故犯（第三条）（单项即可决定）" in text
+
+
+def test_thresholds_not_values_three_unknown_levels():
+    """北京第十条第（三）项 sets thresholds: what to establish is 未达「重大」/未达「严重」, one alternative."""
+    out = run("explain", SCEN / "beijing/three_unknown_levels.lp", "--format", "json")
+    [e] = json.loads(out.output)["explanations"]
+    by = {t["verdict"]: t for t in e["to_establish"]}
+    [alt] = by["tolerable"]["alternatives"]
+    assert {c["fact"]: c["range"] for c in alt["changes"]} == {
+        "accident": "未达「重大」",
+        "environment": "未达「严重」",
+        "mass_incident": "未达「严重」",
+    }
+    assert {c["fact"]: c["values"] for c in alt["changes"]}["accident"] == ["none", "ordinary", "larger"]
+    assert by["tolerable"]["count"] == 3 and by["tolerable"]["total"] == 1
+    ways = {c["fact"]: c["range"] for a in by["not_tolerable"]["alternatives"] for c in a["changes"]}
+    assert ways == {"accident": "达到「重大」及以上", "environment": "「严重」", "mass_incident": "「严重」"}
+    w = run(
+        "whatif",
+        SCEN / "beijing/three_unknown_levels.lp",
+        "--regime",
+        "beijing",
+        "--incident",
+        "i1",
+        "--target",
+        "tolerable",
+        "--format",
+        "json",
+    )
+    got = json.loads(w.output)
+    assert len(got["alternatives"]) == 12  # the exact alternatives stay in the JSON contract
+    assert len(got["findings"]) == 1  # ... and are one alternative for a reader
+    text = run("explain", SCEN / "beijing/three_unknown_levels.lp").output
+    assert "至少还需查明 3 项事实" in text and "「责任事故」：未达「重大」" in text
+
+
+def test_an_unknown_organ_is_a_range_of_the_scope_list():
+    out = run("explain", SCEN / "youxian/scope_unknown_org_type.lp", "--format", "json")
+    [e] = json.loads(out.output)["explanations"]
+    by = {t["verdict"]: t for t in e["to_establish"]}
+    [[org]] = [a["changes"] for a in by["tolerable"]["alternatives"]]
+    assert org["fact"] == "org" and org["range"] == "不为「民主党派机关」、「工商联机关」、「其他」"
+    assert "government" in org["values"] and "college" in org["values"]  # 参照执行 counts too
+    [[out_of_scope]] = [a["changes"] for a in by["not_applicable"]["alternatives"]]
+    assert set(out_of_scope["values"]) == {"democratic_party_organ", "federation_of_industry", "other"}
+
+
+def test_no_empty_or_self_referential_sentences(tmp_path):
+    """Every report of every scenario file: no empty bullet, no 「若，则」, nothing changed to reach what holds."""
+    import re
+
+    from rongcuo_asp.factfile import read_fact_file
+
+    files = sorted((REPO / "facts").rglob("*.lp"))
+    assert len(files) > 150
+    bad = re.compile(r"^\s*-\s*$|若，|，则$|改变 0 项|「」|（）", re.M)
+    for path in files:
+        ff = read_fact_file(path)
+        regimes = {e[0] for inc in ff.incidents.values() for e in inc.expects} or {"beijing"}
+        for regime in sorted(regimes):
+            outputs = [run("check", path, "--regime", regime).output, run("explain", path, "--regime", regime).output]
+            for inc in ff.incidents:
+                for target in ("tolerable", "exempt"):
+                    outputs.append(run("whatif", path, "--regime", regime, "--incident", inc, "--target", target).output)
+            outputs.append(run("explain", path, "--regime", regime, "--contrast", "exempt").output)
+            for out in outputs:
+                assert not bad.search(out), (path, regime, bad.search(out).group(0), out)
+
+
+def test_a_contrast_or_whatif_with_the_target_reached_says_so():
+    path = REPO / "facts/examples/beijing_example.lp"
+    out = run("explain", path, "--contrast", "exempt")
+    assert out.exit_code == 0 and "已认定为「可容错（免责）」，无需改变。" in out.output
+    assert "为何是「可容错（免责）」而不是「可容错（免责）」" not in out.output
+    out = run("whatif", path, "--regime", "beijing", "--incident", "i1", "--target", "tolerable")
+    assert out.exit_code == 0 and "已认定为「可容错」，无需改变。" in out.output
+    got = json.loads(
+        run("whatif", path, "--regime", "beijing", "--incident", "i1", "--target", "tolerable", "--format", "json").output
+    )
+    assert got["already"] is True and got["alternatives"] == [[]] and got["findings"] == []
