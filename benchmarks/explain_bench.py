@@ -4,7 +4,10 @@
 
 Reports, in one run: check (verdict, outcome, grounds, missing) vs explain (the same plus a
 minimal sufficient reason, or the facts to establish for each possible verdict) on the same
-incidents; the time of one minimal why-not; the time of one full whatif enumeration.
+incidents; the time of one minimal why-not; the time of one full whatif enumeration; the cost
+of relevance (the difference-making facts of an open incident, one brave enumeration of the
+two-incident program) and of the grouped whatif (the alternatives merged into ranges, with the
+deciding articles) against check.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from generate import generate  # noqa: E402
 
 from rongcuo_asp import explain  # noqa: E402
 from rongcuo_asp.factfile import parse_fact_text  # noqa: E402
-from rongcuo_asp.questions import explain_incident  # noqa: E402
+from rongcuo_asp.questions import alternatives, explain_incident  # noqa: E402
 from rongcuo_asp.reasoner import solver  # noqa: E402
 from rongcuo_asp.repeats import derive_repeats  # noqa: E402
 from rongcuo_asp.results import incident_result, known_facts  # noqa: E402
@@ -47,7 +50,7 @@ def main() -> None:
     t_explain = time.perf_counter() - t0
 
     s = solver(args.regime)
-    why_not, what = [], []
+    why_not, what, grouped, relevance = [], [], [], []
     for inc, r in zip(incs, results, strict=True):
         known = known_facts(ff, inc, reps)
         if r["verdict"] in ("not_tolerable", "not_applicable"):
@@ -58,6 +61,13 @@ def main() -> None:
             t0 = time.perf_counter()
             whatif(args.regime).alternatives(known, "tolerable", set(), 60)
             what.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            alternatives(ff, inc, args.regime, known, "tolerable", set(), 60)
+            grouped.append(time.perf_counter() - t0)
+        if r["missing"]:
+            t0 = time.perf_counter()
+            s.relevant_unknown(known)
+            relevance.append(time.perf_counter() - t0)
 
     verdicts = {
         v: sum(r["verdict"] == v for r in results) for v in ("tolerable", "not_tolerable", "not_applicable", "undetermined")
@@ -69,6 +79,15 @@ def main() -> None:
     print(f"explain  {t_explain:.2f} s  ({per:.2f} ms per incident)  ratio explain/check = {t_explain / t_check:.2f}")
     print(f"why-not (minimal blocking facts, {len(why_not)} incidents): {ms(why_not)}")
     print(f"whatif  (all minimal alternatives to 'tolerable', {len(what)} incidents): {ms(what)}")
+    per_check = t_check / len(incs)
+    print(
+        f"relevance (difference-making facts, {len(relevance)} open incidents): {ms(relevance)}; "
+        f"mean/check = {statistics.mean(relevance) / per_check:.2f}"
+    )
+    print(
+        f"grouped whatif (ranges + deciding articles, {len(grouped)} incidents): {ms(grouped)}; "
+        f"median/check = {statistics.median(grouped) / per_check:.2f}"
+    )
 
 
 if __name__ == "__main__":
