@@ -129,7 +129,9 @@ def explain_document(items: list[dict]) -> dict:
         if e["reason"]:
             added.append(
                 node(
-                    f"最小充分理由：仅凭以下已查明事实，即可认定「{_goal_zh(e['reason']['goal'])}」", _facts(e["reason"]["facts"])
+                    f"充分理由：仅凭以下一组已查明事实即可认定「{_goal_zh(e['reason']['goal'])}」"
+                    "（缺少其中任何一项即不足以认定）",
+                    _facts(e["reason"]["facts"]),
                 )
             )
         for t in e["to_establish"]:
@@ -151,7 +153,7 @@ def _establish_node(t: dict) -> dict:
     children = []
     if shared:
         lead = "均须查明：" if len(alts) > 1 else "须查明："
-        children.append(node(lead + "；".join(_change_phrase(c, verb=False) for c in shared)))
+        children.append(node(lead, [node(_change_phrase(c, verb=False)) for c in shared]))
     rest = [[c for c in a["changes"] if c not in shared] for a in alts]
     if any(rest):
         ways = [

@@ -304,7 +304,9 @@ class RegimeSolver:
         vocab = {k: n for n, k in enumerate(self.values)}
 
         def rank(k: FactKey) -> tuple:
-            place = self.places[k]
+            place = self.places.get(k)
+            if place is None:  # read by factor rules only: never decides, listed last
+                return (10**6, 0, (), vocab[k])
             return (place.rank[0], distance.get(k, 0), place.rank[1:], vocab[k])
 
         return sorted(keys, key=rank)

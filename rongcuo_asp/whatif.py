@@ -92,9 +92,9 @@ class WhatIf:
             guard = b.add_atom()
             b.add_external(guard, clingo.TruthValue.True_)
         goal_lit = self.check.goal_literal(goal)
-        rank = {k: n for n, k in enumerate(self.check.ordered(self.check.relevant))}
+        rank = {k: n for n, k in enumerate(self.check.legal_order(self.check.relevant, known))}
 
-        def order(c: Change) -> tuple[int, int]:  # document order of keys, then scale order of values
+        def order(c: Change) -> tuple[int, int]:  # the law's order of keys, then scale order of values
             return rank[c.key], self.check.values[c.key].index(c.new)
 
         def changes_of(model: clingo.Model) -> list[Change]:

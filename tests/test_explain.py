@@ -227,7 +227,7 @@ def test_every_report_format_ends_with_version_title_and_digest(command, fmt):
 def test_explain_text_says_both_scenario_and_exclusion():
     out = run("explain", SCEN / "beijing/exclusion_10_4.lp").output
     assert "虽符合第八条第（五）项，但有第十条第（四）项情形，不予容错" in out
-    assert "最小充分理由" in out
+    assert "充分理由：仅凭以下一组已查明事实即可认定" in out and "缺少其中任何一项即不足以认定" in out
 
 
 def test_whatif_finding_is_phrased_with_the_article():
