@@ -90,10 +90,19 @@ def _guarded(fn):
 )
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="写入文件（原子写入）。")
+@click.option(
+    "--holidays",
+    "holidays",
+    type=click.Path(dir_okay=False),
+    help="节假日安排文件（国务院办公厅通知的日期），补充日历数据未收录的年份；格式见 README。",
+)
 @_guarded
-def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | None) -> None:
+def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | None, holidays: str | None) -> None:
     """Decide every incident of FILE... (each file its own set of cases)."""
+    from .procedure import use_holidays
     from .results import check_file
+
+    use_holidays(holidays)  # None: the packaged calendar only (nothing left from an earlier call)
 
     results = [r for ff in _read(files) for r in check_file(ff, regime)]
     from .documents import check_document

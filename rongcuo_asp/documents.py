@@ -73,6 +73,13 @@ def _missing_nodes(r: dict) -> list[dict]:
 
 def _procedure_node(p: dict) -> dict:
     voc = vocabulary()
+    if p["status"] == "unknown_calendar":
+        return node(
+            f"{voc.label('step', p['step'])}（{p['article']}）：{p['note']}，约至 {p['estimate']}（估算）；"
+            f"实际 {p['actual'] or '—'}；{voc.label('status', p['status'])}"
+        )
+    if p["due"] is None:  # owed, not begun: no date to count from
+        return node(f"{voc.label('step', p['step'])}（{p['article']}）：尚未开始；{voc.label('status', p['status'])}")
     when = {"publicity": f"公示至少至 {p['due']}", "follow_up": f"跟踪回访至 {p['due']}"}.get(
         p["step"], f"期限至 {p['due']}（含当日）"
     )

@@ -167,9 +167,58 @@ def test_out_of_order_dates_are_a_conflict(tmp_path):
     assert (c["earlier"], c["later"], c["lines"]) == ("application_filed", "decision_made", [8, 9])
 
 
-def test_date_beyond_calendar_is_exit_2_with_line(tmp_path):
-    result = procedure(tmp_path, 'date(i1, decision_made, "2026-12-25").\n')
-    assert result.exit_code == 2 and "p.lp:8:" in result.output and "2027" in result.output
+def test_a_deadline_past_the_calendar_data_is_estimated_not_refused(tmp_path):
+    """2027 is not in the packaged calendar: the verdict and the rest stand, the step says so."""
+    got, _ = steps(procedure(tmp_path, 'date(i1, decision_made, "2026-12-25").\n'))
+    fb = got["feedback"]
+    assert (fb["status"], fb["due"]) == ("unknown_calendar", None)
+    # Monday to Friday from 2026-12-28 (the packaged data knows 2026): ten days end on 2027-01-08
+    assert fb["estimate"] == "2027-01-08" and "2027 年节假日安排未收录" in fb["note"]
+    path = tmp_path / "p.lp"
+    out = CliRunner().invoke(main, ["check", str(path)]).output
+    assert "约至 2027-01-08（估算）" in out and "节假日安排未收录，无法计算" in out and "结论：" in out
+
+
+HOLIDAYS_2027 = """% 测试用的 2027 年节假日安排（格式示例，非官方数据）
+year 2027
+2027-01-01 holiday
+2027-02-05..2027-02-11 holiday   # 春节
+2027-02-13 workday
+"""
+
+
+def test_a_supplied_holiday_notice_makes_the_deadline_exact(tmp_path):
+    hol = tmp_path / "2027.txt"
+    hol.write_text(HOLIDAYS_2027, encoding="utf-8")
+    path = tmp_path / "p.lp"
+    path.write_text(CASE + 'date(i1, decision_made, "2026-12-25").\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--holidays", str(hol), "--format", "json"])
+    got, _ = steps(result)
+    # 2027-01-01 is off: the tenth working day is one later than the weekday estimate
+    assert (got["feedback"]["status"], got["feedback"]["due"]) == ("pending", "2027-01-11")
+    path.write_text(CASE + 'date(i1, decision_made, "2027-02-01").\ndate(i1, feedback_given, "2027-02-15").\n', encoding="utf-8")
+    got, _ = steps(CliRunner().invoke(main, ["check", str(path), "--holidays", str(hol), "--format", "json"]))
+    # 02-02..02-04 (3), 02-05..02-11 off, 02-12 (4), 02-13 调休 (5), 02-15.. (6..)
+    assert (got["feedback"]["due"], got["feedback"]["status"]) == ("2027-02-19", "on_time")
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("year 2027\n2027-02-30 holiday\n", 2),
+        ("year 2027\n2027-01-04 workday\n", 2),
+        ("2027-01-01 holiday\n", 1),
+        ("year 2027\n2027-01-01 off\n", 2),
+        ("year 2027\n2027-02-11..2027-02-05 holiday\n", 2),
+    ],
+)
+def test_a_bad_holiday_file_is_refused_with_its_line(tmp_path, text, line):
+    hol = tmp_path / "h.txt"
+    hol.write_text(text, encoding="utf-8")
+    path = tmp_path / "p.lp"
+    path.write_text(CASE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--holidays", str(hol)])
+    assert result.exit_code == 2 and f"h.txt:{line}:" in result.output, result.output
 
 
 def test_text_report_has_timeline(tmp_path):
