@@ -193,3 +193,13 @@ def test_unwritable_output_is_exit_2(write, tmp_path):
     assert result.exit_code == 2 and "无法写入" in result.output
     result = CliRunner().invoke(main, ["batch", str(write(BEIJING)), "-o", str(tmp_path / "no" / "x.jsonl"), "--no-progress"])
     assert result.exit_code == 2 and "无法写入" in result.output
+
+
+def test_output_files_get_the_usual_permissions(write, tmp_path):
+    out = tmp_path / "r.json"
+    old = os.umask(0o022)
+    try:
+        assert run("check", write(BEIJING), "--format", "json", "-o", out).exit_code == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
