@@ -28,6 +28,14 @@ _TOKEN = r"""(?P<nl>\n)|(?P<ws>[ \t\r\f\v\ufeff]+)|(?P<block>%\*.*?\*%)|(?P<badb
     |(?P<ident>_*[a-z][A-Za-z0-9_']*)|(?P<var>_*[A-Z][A-Za-z0-9_']*|_)
     |(?P<directive>\#[A-Za-z_]*)|(?P<rule>:-|:~)|(?P<punct>[().,\-])|(?P<other>.)"""
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FULL_WIDTH = {"（": "(", "）": ")", "，": ",", "。": ".", "．": ".", "：": ":", "－": "-", "“": '"', "”": '"'}
+
+
+def _what(value: str) -> str:
+    """An unexpected token as a reviewer reads it, with the fix for full-width punctuation."""
+    if value in _FULL_WIDTH:
+        return f"全角符号 {value!r}：请使用半角符号 {_FULL_WIDTH[value]!r}"
+    return repr(value)
 
 
 class Term(NamedTuple):
@@ -279,7 +287,11 @@ class _Parser:
             self._skip_statement()
             return True
         if kind == "var":
-            self.error(line, f"不允许变量 {value}：事实必须是不含变量的基本事实")
+            if value.strip("_"):
+                hint = f"标识符须以小写字母开头：{value}（可写作 {value[0].lower() + value[1:]}）"
+            else:
+                hint = "不允许匿名变量 _：事实必须是不含变量的基本事实"
+            self.error(line, hint)
             self._skip_statement()
             return True
         if kind == "badstring":
@@ -315,10 +327,11 @@ class _Parser:
         if self._refuse(kind, value, line):
             return None
         if kind != "ident":
-            self.error(line, f"不是基本事实：意外的 {value!r}")
+            self.error(line, f"不是基本事实：意外的 {_what(value)}")
             self._skip_statement()
             return None
         pred, args = value, []
+        close_line: int | None = None
         kind, value, tline = self._next()
         if kind == "punct" and value == "(":
             while True:
@@ -347,11 +360,12 @@ class _Parser:
                 if kind == "punct" and value == ",":
                     continue
                 if kind == "punct" and value == ")":
+                    close_line = tline
                     kind, value, tline = self._next()
                     break
                 if self._refuse(kind, value, tline):
                     return None
-                what = "嵌套的函数项" if value == "(" else repr(value)
+                what = "嵌套的函数项" if value == "(" else _what(value)
                 self.error(tline, f'{pred}(…)：参数中不允许 {what}；事实只能是 谓词(常量, "字符串", …).')
                 self._skip_statement()
                 return None
@@ -361,8 +375,12 @@ class _Parser:
             return None
         if kind == "eof":
             self.error(line, f"{pred}(…) 缺少结尾的句点 '.'")
+        elif kind == "ident" and close_line is not None and tline > close_line:
+            # the next fact begins on a later line: the period is missing on this fact's own line
+            self.error(close_line, f"{pred}(…) 缺少结尾的句点 '.'")
+            self._skip_statement()
         else:
-            self.error(tline, f"不是基本事实：{pred}(…) 之后意外的 {value!r}（只允许以 '.' 结尾的单个事实）")
+            self.error(tline, f"不是基本事实：{pred}(…) 之后意外的 {_what(value)}（只允许以 '.' 结尾的单个事实）")
             self._skip_statement()
         return None
 
@@ -630,7 +648,9 @@ def parse_fact_text(raw: bytes, name: str = "<string>") -> FactFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise FactFileError(name, [(line, f"文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码）；请以 UTF-8 保存")]) from None
+        raise FactFileError(
+            name, [(line, f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码，可能是 GBK 编码）；请以 UTF-8 保存")]
+        ) from None
     parser = _Parser(name, text)
     facts = _simple_facts(text)
     if facts is None:

@@ -29,7 +29,8 @@ def test_valid_file_is_read():
     [
         ("a(X) :- b.", "不允许规则或约束"),
         (":- holds(i1, remedied).", "不允许规则或约束"),
-        ("holds(i1, X).", "不允许变量 X"),
+        ("holds(i1, X).", "标识符须以小写字母开头：X（可写作 x）"),
+        ("subject(c1，s1).", "全角符号 '，'：请使用半角符号"),
         ('#include "/etc/passwd".', "#include"),
         ("#external holds(i1, remedied).", "#external"),
         ("#program base.", "#program"),
@@ -63,6 +64,18 @@ def test_refusals_name_the_line(line, needle):
     message = refusal(text)
     bad_line = text.count("\n")
     assert f"bad.lp:{bad_line}:" in message and needle in message, message
+
+
+def test_a_missing_period_is_blamed_on_its_own_line():
+    message = refusal(BEIJING + "incident(wang, i2)\nholds(i2, remedied).\n")
+    assert "bad.lp:19: incident(…) 缺少结尾的句点" in message, message
+
+
+def test_a_non_utf8_byte_is_counted_from_one():
+    from rongcuo_asp.factfile import FactFileError, parse_fact_text
+
+    with pytest.raises(FactFileError, match="第 1 个字节无法解码"):
+        parse_fact_text("中文".encode("gbk"), "gbk.lp")
 
 
 def test_script_block_is_refused_not_run():
