@@ -42,7 +42,8 @@ def missing_zh(fact: str) -> str:
         return fact
     pred, args = m.group(2), m.group(3).split(",")
     if pred == "holds":
-        return f"是否{voc.label('feature', args[1])}"
+        entry = voc.incident_features.get(args[1]) or voc.subject_features.get(args[1]) or {}
+        return entry.get("ask") or f"是否{voc.label('feature', args[1])}"  # "ask": the question where 是否 cannot lead
     return (
         fact_zh(fact) + "（程度待查明）"
         if pred == "level"
