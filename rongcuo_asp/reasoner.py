@@ -152,11 +152,9 @@ class RegimeSolver:
             ctl.add("base", [], regime_program(self.encoding.text, [shared_part("relevance.lp"), *keys], show=False))
             ctl.ground([("base", [])])
             lits = {kv: ctl.symbolic_atoms[sym].literal for kv, sym in self.symbols.items()}
-            flips = {
-                k: ctl.symbolic_atoms[clingo.Function("flip", [clingo.parse_term(key_term(k))])].literal for k in self.deciding
-            }
-            self._flips = {lit: k for k, lit in flips.items()}
-            self._flip_lits = flips
+            terms = {k: clingo.parse_term(key_term(k)) for k in self.deciding}
+            self._flip_lits = {k: ctl.symbolic_atoms[clingo.Function("flip", [t])].literal for k, t in terms.items()}
+            self._flip_key = {t: k for k, t in terms.items()}
             return ctl, lits
         ctl = clingo.Control(["--warn=none", f"--enum-mode={mode.removesuffix('-facts')}", "-n", "0"])
         if mode == "brave-facts":
@@ -282,8 +280,8 @@ class RegimeSolver:
         flips = self._flip_lits
         assumptions = [lits[kv] for kv in known.items()] + [-flips[k] for k in known if k in flips]
         symbols = _last_model_symbols(ctl, assumptions) or []
-        shown = {sym.arguments[0] for sym in symbols}
-        return [k for k in self.deciding if k not in known and clingo.parse_term(key_term(k)) in shown]
+        flipped = {self._flip_key[sym.arguments[0]] for sym in symbols}
+        return [k for k in self.deciding if k in flipped]
 
     def _decisive(self, known: dict[FactKey, object], relevant: list[FactKey], verdicts: set[str]) -> frozenset[FactKey]:
         """Relevant facts one value of which alone decides the verdict: (k, v) decides V iff no
