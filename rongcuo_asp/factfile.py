@@ -389,6 +389,15 @@ _IDENTIFIER_KINDS = ("case", "subject", "incident", "holder")
 
 
 @cache
+def _cited(regime: str) -> tuple[str, ...]:
+    """Every citation the regime's encoding makes (article, item, paragraph), for expect_ground."""
+    from .encoding import load_encoding
+
+    items = load_encoding(regime).cited_items()
+    return tuple(sorted({c for cites in items.values() for c, _ in cites} | set(items)))
+
+
+@cache
 def _plain_signatures() -> dict[tuple[str, int, bool], tuple[frozenset[str] | None, ...]]:
     """(predicate, arity, negated) -> per argument: None (anything: checked later or on the slow
     path), an empty set (any constant) or the constants allowed.  Facts that fit need no other
@@ -403,6 +412,8 @@ def _plain_signatures() -> dict[tuple[str, int, bool], tuple[frozenset[str] | No
         "dimension": voc.scales,
         "verdict": voc.verdicts,
         "outcome": voc.outcomes,
+        "step": voc.data["procedure_steps"],
+        "status": voc.data["procedure_statuses"],
     }
     out = {}
     for pred, spec in voc.predicates.items():
@@ -467,6 +478,8 @@ class _Checker:
             "dimension": self.voc.scales,
             "verdict": self.voc.verdicts,
             "outcome": self.voc.outcomes,
+            "step": self.voc.data["procedure_steps"],
+            "status": self.voc.data["procedure_statuses"],
         }.get(kind)
         if choices is None:  # feature / value: checked with their holder / dimension
             return True
@@ -622,12 +635,49 @@ class _Checker:
             self._set_once(inc.dates, f.args[1].value, dt.date.fromisoformat(f.args[2].value), f, f"date({i},{f.args[1].value})")
         elif f.pred == "expect_procedure":
             inc.expect_procedure.append((f.args[1].value, f.args[2].value, f.args[3].value, f.line))
-        elif f.pred in ("expect_ground", "expect_missing"):
-            target = inc.expect_grounds if f.pred == "expect_ground" else inc.expect_missing
-            target.append((f.args[1].value, f.args[2].value, f.line))
+        elif f.pred == "expect_ground":
+            regime, citation = f.args[1].value, f.args[2].value
+            cited = _cited(regime)
+            if citation not in cited:
+                self.error(f.line, f"expect_ground：{regime} 的编码没有引用 {citation}{_suggest(citation, cited)}")
+                return
+            inc.expect_grounds.append((regime, citation, f.line))
+        elif f.pred == "expect_missing":
+            fact = self._missing_fact(f, inc)
+            if fact is not None:
+                inc.expect_missing.append((f.args[1].value, fact, f.line))
         else:  # expect
-            outcome = f.args[3].value if len(f.args) == 4 else None
-            inc.expects.append((f.args[1].value, f.args[2].value, outcome, f.line))
+            verdict, outcome = f.args[2].value, f.args[3].value if len(f.args) == 4 else None
+            if outcome is not None and verdict != "tolerable":
+                self.error(f.line, f"expect/4：结论 {verdict} 没有处理程度（只有 tolerable 才有 {outcome} 这样的处理程度）")
+                return
+            inc.expects.append((f.args[1].value, verdict, outcome, f.line))
+
+    def _missing_fact(self, f: Fact, inc: Incident) -> str | None:
+        """The fact an expect_missing names, parsed (spacing does not matter) and checked against the
+        vocabulary; in the form `missing` lists it: holds(i1,remedied), level(i1,harm), org(s1)."""
+        text = re.sub(r"\s+", "", f.args[2].value)
+        m = re.fullmatch(r"(holds|level|org|rank|subject_kind)\(([^()]*)\)", text)
+        args = m.group(2).split(",") if m else []
+        pred = m.group(1) if m else ""
+        ok = {
+            "holds": len(args) == 2
+            and (
+                (args[0] == inc.id and args[1] in self.voc.incident_features)
+                or (args[0] == inc.subject and args[1] in self.voc.subject_features)
+            ),
+            "level": len(args) == 2 and args[0] == inc.id and args[1] in self.voc.scales,
+        }.get(pred, len(args) == 1 and args[0] == inc.subject)
+        if not m or not ok:
+            names = [*self.voc.incident_features, *self.voc.subject_features, *self.voc.scales]
+            hint = _suggest(args[-1], names) if len(args) >= 1 else ""
+            self.error(
+                f.line,
+                f'expect_missing：无法识别的事实 "{f.args[2].value}"{hint}；应为 "holds({inc.id},特征)"、'
+                f'"level({inc.id},维度)" 或 "org({inc.subject})" 等',
+            )
+            return None
+        return text
 
 
 def read_fact_file(path: str | Path) -> FactFile:

@@ -213,3 +213,26 @@ def test_fast_paths_agree_with_the_full_parser(lines, final_newline):
     plain = all(line in ("case(c1).", "incident(s,i1).", "-holds(i1,private_gain).", "", 'matter(i1,"a%b").') for line in lines)
     if plain:
         assert fast is not None  # the whole-file path reads what it should
+
+
+@pytest.mark.parametrize(
+    "line, needle",
+    [
+        ("expect(i1, beijing, undetermined, exempt).", "结论 undetermined 没有处理程度"),
+        ('expect_ground(i1, beijing, "第九十九条").', "beijing 的编码没有引用 第九十九条"),
+        ('expect_ground(i1, youxian, "第十三条第（一）项").', "youxian 的编码没有引用"),
+        ('expect_missing(i1, beijing, "holds(i1,remedyed)").', "是否指 remedied"),
+        ('expect_missing(i1, beijing, "holds(i2,remedied)").', "无法识别的事实"),
+        ('expect_missing(i1, beijing, "level(i1,harms)").', "无法识别的事实"),
+        ("expect_procedure(i1, beijing, aplication, late).", "未知的程序步骤 aplication"),
+        ("expect_procedure(i1, beijing, feedback, tardy).", "未知的时限状态 tardy"),
+    ],
+)
+def test_expectations_are_validated_when_read(line, needle):
+    message = refusal(BEIJING + line + "\n")
+    assert f"bad.lp:{BEIJING.count(chr(10)) + 1}:" in message and needle in message, message
+
+
+def test_expect_missing_is_read_as_a_fact():
+    ff = parse_fact_text((BEIJING + 'expect_missing(i1, beijing, "holds( i1 , remedied )").\n').encode(), "ok.lp")
+    assert ff.incidents["i1"].expect_missing[0][1] == "holds(i1,remedied)"
