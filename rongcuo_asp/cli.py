@@ -111,10 +111,33 @@ def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | No
 
     use_holidays(holidays)  # None: the packaged calendar only (nothing left from an earlier call)
 
-    results = [r for ff in _read(files) for r in check_file(ff, regime)]
+    files_read = _read(files)
+    results = [r for ff in files_read for r in check_file(ff, regime)]
     from .documents import check_document
 
     _emit({"results": results}, lambda: check_document(results), fmt, output)
+    _check_expectations(files_read)
+
+
+def _check_expectations(files_read) -> None:
+    """Files that carry expect atoms: say on stderr whether they hold; exit status 1 if not."""
+    from .scenarios import scenario_failures
+
+    with_expectations = [ff for ff in files_read if any(_expectations(i) for i in ff.incidents.values())]
+    if not with_expectations:
+        return
+    failures = [f for ff in with_expectations for f in scenario_failures(ff)]
+    count = sum(len(_expectations(i)) for ff in with_expectations for i in ff.incidents.values())
+    if failures:
+        click.echo(f"预期核对：{count} 项预期中 {len(failures)} 项不符：", err=True)
+        for failure in failures:
+            click.echo(failure, err=True)
+        sys.exit(1)
+    click.echo(f"预期核对：{count} 项预期全部符合。", err=True)
+
+
+def _expectations(inc) -> list:
+    return [*inc.expects, *inc.expect_grounds, *inc.expect_missing, *inc.expect_procedure]
 
 
 def _regimes_of(ff, inc, regime: str | None) -> list[str]:

@@ -21,7 +21,7 @@ def run(*args):
 def check_json(*args) -> list[dict]:
     result = run("check", *args, "--format", "json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)["results"]
+    return json.loads(result.stdout)["results"]
 
 
 def test_json_contract_fields(write):
@@ -203,3 +203,17 @@ def test_output_files_get_the_usual_permissions(write, tmp_path):
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_check_says_whether_a_files_expectations_hold(write):
+    good = write(BEIJING + "expect(i1, beijing, tolerable, exempt).\n", "good.lp")
+    result = CliRunner().invoke(main, ["check", str(good)])
+    assert result.exit_code == 0 and "预期核对：1 项预期全部符合。" in result.output
+    bad = write(BEIJING + "expect(i1, beijing, tolerable, reduce).\n", "bad.lp")
+    result = CliRunner().invoke(main, ["check", str(bad), "--format", "json"])
+    assert (
+        result.exit_code == 1
+        and "预期核对：1 项预期中 1 项不符" in result.output
+        and "expected tolerable/reduce" in result.output
+    )
+    assert run("check", write(BEIJING, "plain.lp")).exit_code == 0  # no expectations: nothing to say

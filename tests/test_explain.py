@@ -218,7 +218,7 @@ def run(*args):
 def test_every_report_format_ends_with_version_title_and_digest(command, fmt):
     result = run(*command, "--format", fmt)
     assert result.exit_code == 0, result.output
-    tail = result.output.strip().splitlines()[-1] if fmt != "html" else result.output
+    tail = result.stdout.strip().splitlines()[-1] if fmt != "html" else result.stdout
     assert "rongcuo-asp 0.1.0" in tail and "关于激励干部担当作为实施容错纠错工作办法（试行）" in tail
     # the digest of exactly the documents used (not any 64-character word: a checkout path can be one)
     assert tail.count(encodings_digest(["beijing"] if command[0] != "compare" else list(vocabulary().regimes))) == 1
@@ -253,7 +253,7 @@ def test_whatif_json_contract():
         "--format",
         "json",
     )
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert {k: data[k] for k in ("incident", "regime", "target")} == {
         "incident": "i1",
         "regime": "beijing",

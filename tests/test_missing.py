@@ -17,7 +17,7 @@ def run(*args):
 def one(path, *args) -> dict:
     out = run("check", path, *args, "--format", "json")
     assert out.exit_code == 0, out.output
-    [r] = json.loads(out.output)["results"]
+    [r] = json.loads(out.stdout)["results"]
     return r
 
 
@@ -41,7 +41,7 @@ def test_missing_follows_the_law_and_marks_decisive_facts():
 def test_thresholds_not_values_three_unknown_levels():
     """北京第十条第（三）项 sets thresholds: what to establish is 未达「重大」/未达「严重」, one alternative."""
     out = run("explain", SCEN / "beijing/three_unknown_levels.lp", "--format", "json")
-    [e] = json.loads(out.output)["explanations"]
+    [e] = json.loads(out.stdout)["explanations"]
     by = {t["verdict"]: t for t in e["to_establish"]}
     [alt] = by["tolerable"]["alternatives"]
     assert {c["fact"]: c["range"] for c in alt["changes"]} == {
@@ -65,7 +65,7 @@ def test_thresholds_not_values_three_unknown_levels():
         "--format",
         "json",
     )
-    got = json.loads(w.output)
+    got = json.loads(w.stdout)
     assert len(got["alternatives"]) == 12  # the exact alternatives stay in the JSON contract
     assert len(got["findings"]) == 1  # ... and are one alternative for a reader
     text = run("explain", SCEN / "beijing/three_unknown_levels.lp").output
@@ -74,7 +74,7 @@ def test_thresholds_not_values_three_unknown_levels():
 
 def test_an_unknown_organ_is_a_range_of_the_scope_list():
     out = run("explain", SCEN / "youxian/scope_unknown_org_type.lp", "--format", "json")
-    [e] = json.loads(out.output)["explanations"]
+    [e] = json.loads(out.stdout)["explanations"]
     by = {t["verdict"]: t for t in e["to_establish"]}
     [[org]] = [a["changes"] for a in by["tolerable"]["alternatives"]]
     assert org["fact"] == "org" and org["range"] == "不为「民主党派机关」、「工商联机关」、「其他」"

@@ -81,7 +81,7 @@ def steps(result) -> dict:
     import json
 
     assert result.exit_code == 0, result.output
-    r = json.loads(result.output)["results"][0]
+    r = json.loads(result.stdout)["results"][0]
     return {p["step"]: p for p in r["procedure"]}, r["conflicts"]
 
 

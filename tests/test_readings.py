@@ -16,7 +16,7 @@ SCEN = REPO / "facts" / "scenarios"
 def results(path, *args) -> list[dict]:
     out = CliRunner().invoke(main, ["check", str(path), *args, "--format", "json"])
     assert out.exit_code == 0, out.output
-    return json.loads(out.output)["results"]
+    return json.loads(out.stdout)["results"]
 
 
 def ground(result: dict, article: str) -> dict:
