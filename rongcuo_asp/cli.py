@@ -121,23 +121,47 @@ def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | No
 
 def _check_expectations(files_read) -> None:
     """Files that carry expect atoms: say on stderr whether they hold; exit status 1 if not."""
-    from .scenarios import scenario_failures
+    from .scenarios import expectations, has_expectations
 
-    with_expectations = [ff for ff in files_read if any(_expectations(i) for i in ff.incidents.values())]
-    if not with_expectations:
+    checked = [e for ff in files_read if has_expectations(ff) for e in expectations(ff)]
+    if not checked:
         return
-    failures = [f for ff in with_expectations for f in scenario_failures(ff)]
-    count = sum(len(_expectations(i)) for ff in with_expectations for i in ff.incidents.values())
+    failures = [e for e in checked if not e.ok]
     if failures:
-        click.echo(f"预期核对：{count} 项预期中 {len(failures)} 项不符：", err=True)
-        for failure in failures:
-            click.echo(failure, err=True)
+        click.echo(f"预期核对：{len(checked)} 项预期中 {len(failures)} 项不符：", err=True)
+        for e in failures:
+            click.echo(e.message, err=True)
         sys.exit(1)
-    click.echo(f"预期核对：{count} 项预期全部符合。", err=True)
+    click.echo(f"预期核对：{len(checked)} 项预期全部符合。", err=True)
 
 
-def _expectations(inc) -> list:
-    return [*inc.expects, *inc.expect_grounds, *inc.expect_missing, *inc.expect_procedure]
+@main.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_guarded
+def test_cmd(paths: tuple[str, ...]) -> None:
+    """运行事实文件中的预期（expect 原子），目录递归查找 *.lp；有不符时退出状态为 1。
+
+    示例：rongcuo test facts/ mycases/case1.lp
+    """
+    from .batch import collect
+    from .factfile import read_fact_file
+    from .scenarios import expectations, has_expectations
+
+    files, missing = collect(list(paths))
+    if missing:
+        _fail("；".join(f"{p}：{why}" for p, why in missing))
+    passed = failed = 0
+    for path in files:
+        ff = read_fact_file(path)
+        if not has_expectations(ff):
+            continue
+        for e in expectations(ff):
+            click.echo(f"{'通过' if e.ok else '不符'}  {e.path}:{e.line}  {e.text}")
+            if not e.ok:
+                click.echo(e.message)
+            passed, failed = passed + e.ok, failed + (not e.ok)
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
 
 
 def _regimes_of(ff, inc, regime: str | None) -> list[str]:
