@@ -37,6 +37,9 @@ def result_nodes(r: dict) -> list[dict]:
             nodes.append(node(f"虽符合{c['scenario']}，但有{c['exclusion']}情形，不予容错（不予容错情形优先于容错情形）。"))
     if r["grounds"]:
         nodes.append(node("认定依据", [_ground_node(g) for g in r["grounds"]]))
+    checked = _checked_text(r)
+    if checked:
+        nodes.append(node(checked))
     if r["factors"]:
         nodes.append(
             node(
@@ -55,6 +58,48 @@ def result_nodes(r: dict) -> list[dict]:
     if others:
         nodes.append(node("冲突与解读", [node(_conflict_text(c)) for c in others]))
     return nodes
+
+
+def _articles_of(regime: str, role: str) -> list[str]:
+    """The articles (or items standing alone) whose rules play `role` in a regime, in document order."""
+    from .encoding import CITING_PREDICATES, citation_key, load_encoding
+
+    cited = {
+        (r.head[0] or "")
+        for r in load_encoding(regime).rules
+        if CITING_PREDICATES.get(r.pred) == role and r.pred != "factor" and r.head and r.head[0]
+    }
+    by_article: dict[str, set[str]] = {}
+    for c in cited:
+        by_article.setdefault(c.split("条")[0] + "条", set()).add(c)
+    # an article several of whose items play the role is named whole; a single item stands as cited
+    named = {a if len(items) > 1 else next(iter(items)) for a, items in by_article.items()}
+    return sorted(named, key=citation_key)
+
+
+def _checked_text(r: dict) -> str:
+    """What was checked and did not apply, said once: 经审查，不存在第十条所列不予容错情形."""
+    if r["verdict"] == "tolerable":
+        parts = []
+        exclusions = _articles_of(r["regime"], "exclusion")
+        if exclusions:
+            parts.append(f"不存在{'、'.join(exclusions)}所列不予容错情形")
+        repeats = _articles_of(r["regime"], "repeat")
+        if repeats:
+            parts.append(f"不属{'、'.join(repeats)}规定的重复失误")
+        conditions = _articles_of(r["regime"], "condition")
+        if conditions:
+            parts.append(f"符合{'、'.join(conditions)}所列容错条件")
+        return f"经审查，{'，'.join(parts)}。" if parts else ""
+    if r["verdict"] == "undetermined":
+        open_items = list(
+            dict.fromkeys(
+                m["article"] for m in r.get("missing_detail", []) if m["role"] in ("exclusion", "repeat") and m["article"]
+            )
+        )
+        if open_items:
+            return f"尚待核实是否存在的不予容错情形：{'、'.join(open_items)}。"
+    return ""
 
 
 def _missing_nodes(r: dict) -> list[dict]:

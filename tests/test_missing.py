@@ -33,7 +33,8 @@ def test_missing_follows_the_law_and_marks_decisive_facts():
     assert "holds(i1,knowing_violation)" in decisive  # established, it alone bars tolerance (第三条)
     assert "holds(i1,cause_risk_taking)" not in decisive  # alone it does not settle the verdict
     assert [m["fact"] for m in r["missing_detail"]] == r["missing"]
-    text = run("check", SCEN / "youxian/sparse_emergency.lp").output
+    text = run("check", SCEN / "youxian/sparse_emergency.lp").stdout
+    text = text[text.index("需核实的事实") :]
     assert text.index("容错情形") < text.index("容错条件") < text.index("不予容错情形") < text.index("处理程度")
     assert "是否明知故犯（第三条）（单项即可决定）" in text
 
@@ -116,3 +117,15 @@ def test_a_contrast_or_whatif_with_the_target_reached_says_so():
         run("whatif", path, "--regime", "beijing", "--incident", "i1", "--target", "tolerable", "--format", "json").output
     )
     assert got["already"] is True and got["alternatives"] == [[]] and got["findings"] == []
+
+
+def test_reports_say_what_was_checked_and_did_not_apply():
+    out = run("check", REPO / "facts/examples/beijing_example.lp").stdout
+    assert "经审查，不存在第十条所列不予容错情形。" in out
+    out = run("check", SCEN / "changzhou_edu/scenario_7_2.lp").stdout
+    assert (
+        "经审查，不存在第五条、第十一条第（三）项所列不予容错情形，不属第八条规定的重复失误，符合第三条、第六条所列容错条件。"
+        in out
+    )
+    out = run("check", SCEN / "youxian/sparse_emergency.lp").stdout
+    assert "尚待核实是否存在的不予容错情形：第三条、第十二条。" in out
