@@ -174,7 +174,14 @@ def _regimes_of(ff, inc, regime: str | None) -> list[str]:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--regime", "regime", type=click.Choice(REGIME_CHOICES))
 @click.option("--incident", "incident", help="只解释这一起失误错误。")
-@click.option("--contrast", "contrast", help="对照的结论或处理程度，如 exempt：为何不是它、最少改变什么。")
+@click.option(
+    "--contrast",
+    "contrast",
+    help=(
+        "对照的结论或处理程度（可容错、不予容错、不适用本办法、免责、减轻、从轻，"
+        "或其代码 tolerable、exempt 等）：为何不是它、最少改变什么。"
+    ),
+)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False))
 @_guarded
@@ -194,9 +201,14 @@ def explain(file: str, regime: str | None, incident: str | None, contrast: str |
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--regime", "regime", type=click.Choice(list(vocabulary().regimes)), required=True)
-@click.option("--incident", "incident", required=True)
-@click.option("--target", "target", required=True, help="目标结论（tolerable 等）或处理程度（exempt、reduce、lighter）。")
+@click.option("--regime", "regime", type=click.Choice(list(vocabulary().regimes)), help="缺省时用案件唯一的 regime/2 事实。")
+@click.option("--incident", "incident", help="缺省时用文件中唯一的失误错误。")
+@click.option(
+    "--target",
+    "target",
+    required=True,
+    help="目标：可容错（tolerable）、不予容错（not_tolerable）、不适用本办法（not_applicable）、免责（exempt）、减轻（reduce）、从轻（lighter）。",
+)
 @click.option("--keep", "keep", multiple=True, help="保持不变的事实（特征名、程度维度或 org/rank/subject_kind），可重复。")
 @click.option("--max-changes", "max_changes", type=click.IntRange(0, 60), default=60, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
@@ -206,9 +218,17 @@ def whatif(file, regime, incident, target, keep, max_changes, fmt, output) -> No
     """Every minimal set of fact changes that makes TARGET hold (#minimize, optimal models)."""
     from .documents import whatif_document
     from .questions import per_incident, whatif_incident
+    from .results import CheckError
 
     [ff] = _read([file])
-    [(inc, reps)] = per_incident(ff, incident)
+    if incident is None and len(ff.incidents) != 1:
+        raise CheckError(f"文件中有 {len(ff.incidents)} 起失误错误（{', '.join(ff.incidents) or '无'}）：请用 --incident 指定")
+    [(inc, reps)] = per_incident(ff, incident or next(iter(ff.incidents)))
+    if regime is None:
+        regimes = _regimes_of(ff, inc, None)
+        if len(regimes) != 1:
+            raise CheckError(f"案件适用 {len(regimes)} 部办法（{', '.join(regimes)}）：请用 --regime 指定")
+        regime = regimes[0]
     result = whatif_incident(ff, inc, regime, reps, target, keep, max_changes)
     _emit(result, lambda: whatif_document([result]), fmt, output)
 

@@ -38,6 +38,7 @@ def _goal(result: dict) -> str:
 
 
 def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, contrast: str | None) -> dict:
+    contrast = target_code(contrast) if contrast else None
     s = solver(regime)
     result, decision, known = evaluate(ff, inc, regime, reps)
     out = dict(result)
@@ -86,10 +87,23 @@ def contrast_with(ff: FactFile, inc: Incident, regime: str, reps: Repeats, known
     }
 
 
+def target_code(target: str) -> str:
+    """A target given as a code (tolerable, exempt) or in Chinese (可容错, 不予容错, 免责, 减轻, 从轻)."""
+    voc = vocabulary()
+    codes = {v: v for v in voc.verdicts if v != "undetermined"} | {o: o for o in OUTCOMES}
+    codes |= {voc.label("verdict", v): v for v in voc.verdicts if v != "undetermined"}
+    codes |= {voc.label("outcome", o): o for o in OUTCOMES} | {"不适用": "not_applicable"}
+    if target not in codes:
+        listed = "、".join(
+            f"{voc.label('verdict' if c in voc.verdicts else 'outcome', c)}（{c}）" for c in dict.fromkeys(codes.values())
+        )
+        raise CheckError(f"未知的目标 {target}；可选：{listed}")
+    return codes[target]
+
+
 def _check_target(target: str) -> None:
-    targets = [v for v in vocabulary().verdicts if v != "undetermined"] + list(OUTCOMES)
-    if target not in targets:
-        raise CheckError(f"未知的目标 {target}；可选：{', '.join(targets)}")
+    if target_code(target) != target:
+        raise CheckError(f"目标 {target} 应先换算为代码（{target_code(target)}）")
 
 
 def _change_json(change: Change) -> dict:
@@ -154,7 +168,7 @@ def alternatives(ff: FactFile, inc: Incident, regime: str, known: dict, target: 
 def whatif_incident(
     ff: FactFile, inc: Incident, regime: str, reps: Repeats, target: str, keep: tuple[str, ...], max_changes: int
 ) -> dict:
-    _check_target(target)
+    target = target_code(target)
     s = solver(regime)
     known = known_facts(ff, inc, reps)
     names = {fact_name(k): k for k in s.values}

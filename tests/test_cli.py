@@ -217,3 +217,15 @@ def test_check_says_whether_a_files_expectations_hold(write):
         and "expected tolerable/reduce" in result.output
     )
     assert run("check", write(BEIJING, "plain.lp")).exit_code == 0  # no expectations: nothing to say
+
+
+def test_whatif_takes_regime_incident_and_chinese_targets():
+    path = REPO / "facts/scenarios/beijing/exclusion_10_4.lp"
+    by_code = run("whatif", path, "--regime", "beijing", "--incident", "i1", "--target", "tolerable", "--format", "json")
+    by_name = run("whatif", path, "--target", "可容错", "--format", "json")  # one regime, one incident: from the file
+    assert by_name.exit_code == 0 and json.loads(by_name.stdout) == json.loads(by_code.stdout)
+    assert "不予容错（not_tolerable）" in run("whatif", path, "--target", "通过").output
+    out = run("explain", path, "--contrast", "免责")
+    assert out.exit_code == 0 and "而不是「可容错（免责）」" in out.stdout
+    two = REPO / "facts/scenarios/cross/repeat_compare_regimes.lp"
+    assert run("whatif", two, "--target", "可容错").exit_code == 2  # two incidents: say which
