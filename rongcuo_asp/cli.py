@@ -112,18 +112,24 @@ def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | No
     use_holidays(holidays)  # None: the packaged calendar only (nothing left from an earlier call)
 
     files_read = _read(files)
-    results = [r for ff in files_read for r in check_file(ff, regime)]
+    per_file = [check_file(ff, regime) for ff in files_read]
+    results = [r for rs in per_file for r in rs]
     from .documents import check_document
 
     _emit({"results": results}, lambda: check_document(results), fmt, output)
-    _check_expectations(files_read)
+    _check_expectations(files_read, per_file)
 
 
-def _check_expectations(files_read) -> None:
+def _check_expectations(files_read, per_file) -> None:
     """Files that carry expect atoms: say on stderr whether they hold; exit status 1 if not."""
     from .scenarios import expectations, has_expectations
 
-    checked = [e for ff in files_read if has_expectations(ff) for e in expectations(ff)]
+    checked = [
+        e
+        for ff, rs in zip(files_read, per_file, strict=True)
+        if has_expectations(ff)
+        for e in expectations(ff, {(r["incident"], r["regime"]): r for r in rs})
+    ]
     if not checked:
         return
     failures = [e for e in checked if not e.ok]

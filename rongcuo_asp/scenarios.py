@@ -33,13 +33,15 @@ def has_expectations(ff: FactFile) -> bool:
     return any(inc.expects or inc.expect_grounds or inc.expect_missing or inc.expect_procedure for inc in ff.incidents.values())
 
 
-def expectations(ff: FactFile) -> list[Expectation]:
-    """Every expectation of the file, checked, in file order."""
+def expectations(ff: FactFile, known: dict[tuple[str, str], dict] | None = None) -> list[Expectation]:
+    """Every expectation of the file, checked, in file order.  `known`: results already computed,
+    by (incident, regime), so `rongcuo check` does not decide an incident twice."""
     reps = derive_repeats(ff)
     out: list[Expectation] = []
+    known = known or {}
     for inc in ff.incidents.values():
         regimes = dict.fromkeys(e[0] for e in [*inc.expects, *inc.expect_grounds, *inc.expect_missing, *inc.expect_procedure])
-        results = {r: incident_result(ff, inc, r, reps) for r in regimes}
+        results = {r: known.get((inc.id, r)) or incident_result(ff, inc, r, reps) for r in regimes}
 
         def add(regime: str, line: int, text: str, ok: bool, message: str, inc=inc) -> None:
             where = f"{ff.path}:{line}: {inc.id} under {regime}"
