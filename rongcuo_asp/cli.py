@@ -369,6 +369,21 @@ def vocabulary_cmd(fmt: str) -> None:
     lines += ["", "| feature | holder | group | 中文 |", "|---|---|---|---|"]
     for holder, table in (("subject", voc.subject_features), ("incident", voc.incident_features)):
         lines += [f"| `{f}` | {holder} | {voc.label('group', e['group'])} | {e['zh']} |" for f, e in table.items()]
+    # every other value a fact file or an expectation may write, with its Chinese label
+    values = [
+        ("org（机关单位类型）", voc.orgs),
+        ("rank（职级，由低到高）", dict(voc.data["ranks"])),
+        ("subject_kind（当事人类别）", voc.subject_kinds),
+        ("date 事件（event）", voc.events),
+        ("regime（办法）", {r: e["title"] for r, e in voc.regimes.items()}),
+        ("expect 结论（verdict）", voc.verdicts),
+        ("expect 处理程度（outcome）", voc.outcomes),
+        ("expect_procedure 步骤（step）", voc.data["procedure_steps"]),
+        ("expect_procedure 状态（status）", voc.data["procedure_statuses"]),
+    ]
+    for title, table in values:
+        lines += ["", f"| {title} | 中文 |", "|---|---|"]
+        lines += [f"| `{k}` | {zh} |" for k, zh in table.items()]
     click.echo("\n".join(lines))
 
 

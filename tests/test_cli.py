@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from conftest import BEIJING, REPO
 
 from rongcuo_asp.cli import main
+from rongcuo_asp.vocabulary import vocabulary
 
 VERDICTS = {"tolerable", "not_tolerable", "not_applicable", "undetermined"}
 
@@ -229,3 +230,11 @@ def test_whatif_takes_regime_incident_and_chinese_targets():
     assert out.exit_code == 0 and "而不是「可容错（免责）」" in out.stdout
     two = REPO / "facts/scenarios/cross/repeat_compare_regimes.lp"
     assert run("whatif", two, "--target", "可容错").exit_code == 2  # two incidents: say which
+
+
+def test_vocabulary_lists_every_value_users_write():
+    out = run("vocabulary").output
+    voc = vocabulary()
+    for name in [*voc.orgs, *voc.ranks, *voc.subject_kinds, *voc.events, *voc.verdicts, *voc.outcomes]:
+        assert f"`{name}`" in out, name
+    assert "| `suspension_ordered` | 决定暂缓认定（暂挂） |" in out and "| `unknown_calendar` |" in out
