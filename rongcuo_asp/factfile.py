@@ -398,12 +398,10 @@ def _cited(regime: str) -> tuple[str, ...]:
 
 
 @cache
-def _plain_signatures() -> dict[tuple[str, int, bool], tuple[frozenset[str] | None, ...]]:
-    """(predicate, arity, negated) -> per argument: None (anything: checked later or on the slow
-    path), an empty set (any constant) or the constants allowed.  Facts that fit need no other
-    signature check; the rest take the full check, which explains what is wrong."""
+def _allowed_values() -> dict[str, dict | list]:
+    """Argument kind -> the names the vocabulary allows there (the kinds with a closed list)."""
     voc = vocabulary()
-    choices = {
+    return {
         "regime": voc.regimes,
         "subject_kind": voc.subject_kinds,
         "org": voc.orgs,
@@ -415,6 +413,15 @@ def _plain_signatures() -> dict[tuple[str, int, bool], tuple[frozenset[str] | No
         "step": voc.data["procedure_steps"],
         "status": voc.data["procedure_statuses"],
     }
+
+
+@cache
+def _plain_signatures() -> dict[tuple[str, int, bool], tuple[frozenset[str] | None, ...]]:
+    """(predicate, arity, negated) -> per argument: None (anything: checked later or on the slow
+    path), an empty set (any constant) or the constants allowed.  Facts that fit need no other
+    signature check; the rest take the full check, which explains what is wrong."""
+    voc = vocabulary()
+    choices = _allowed_values()
     out = {}
     for pred, spec in voc.predicates.items():
         kinds = spec["args"] + spec.get("optional_args", [])
@@ -469,18 +476,7 @@ class _Checker:
                 self.error(fact.line, f"不存在的日期：{term}")
                 return False
             return True
-        choices = {
-            "regime": self.voc.regimes,
-            "subject_kind": self.voc.subject_kinds,
-            "org": self.voc.orgs,
-            "rank": self.voc.ranks,
-            "event": self.voc.events,
-            "dimension": self.voc.scales,
-            "verdict": self.voc.verdicts,
-            "outcome": self.voc.outcomes,
-            "step": self.voc.data["procedure_steps"],
-            "status": self.voc.data["procedure_statuses"],
-        }.get(kind)
+        choices = _allowed_values().get(kind)
         if choices is None:  # feature / value: checked with their holder / dimension
             return True
         if term.kind != "const" or term.value not in choices:
