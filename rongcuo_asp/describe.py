@@ -7,6 +7,8 @@ import re
 from .vocabulary import vocabulary
 
 _FACT = re.compile(r"^(-?)(\w+)\((.*)\)$")
+# The subject's many-valued attributes: their titles (their values are labelled in the vocabulary).
+_ATTRIBUTES = {"org": "机关单位类型", "rank": "职级", "subject_kind": "当事人类别"}
 
 
 def verdict_zh(verdict: str, outcome: str | None) -> str:
@@ -18,20 +20,18 @@ def verdict_zh(verdict: str, outcome: str | None) -> str:
 
 
 def fact_zh(fact: str) -> str:
-    """holds(i1,remedied) -> 主动采取……：是;  level(i1,harm) (unknown) -> 损失或负面影响：？"""
-    voc = vocabulary()
+    """holds(i1,remedied) -> 主动采取……：是;  level(i1,harm) (unknown) -> 损失或负面影响"""
     m = _FACT.match(fact)
     if not m:
         return fact
     neg, pred, args = m.group(1), m.group(2), m.group(3).split(",")
     if pred == "holds":
-        return f"{voc.label('feature', args[1])}：{'否' if neg else '是'}"
+        return f"{fact_label(args[1])}：{'否' if neg else '是'}"
     if pred == "level":
-        dim = voc.label("dimension", args[1])
-        return f"{dim}：{voc.label('value', f'{args[1]}.{args[2]}')}" if len(args) == 3 else f"{dim}"
-    kind = {"org": "org", "rank": "rank", "subject_kind": "subject_kind"}.get(pred)
-    title = {"org": "机关单位类型", "rank": "职级", "subject_kind": "当事人类别"}.get(pred, pred)
-    return f"{title}：{voc.label(kind, args[1])}" if kind and len(args) == 2 else title
+        return f"{fact_label(args[1])}：{value_zh(args[1], args[2])}" if len(args) == 3 else fact_label(args[1])
+    if pred in _ATTRIBUTES:
+        return f"{fact_label(pred)}：{value_zh(pred, args[1])}" if len(args) == 2 else fact_label(pred)
+    return pred
 
 
 def missing_zh(fact: str) -> str:
@@ -60,8 +60,7 @@ def value_zh(name: str, value) -> str:
         return "是" if value else "否"
     if name in voc.scales:
         return voc.label("value", f"{name}.{value}")
-    kind = {"org": "org", "rank": "rank", "subject_kind": "subject_kind"}.get(name)
-    return voc.label(kind, value) if kind else str(value)
+    return voc.label(name, value) if name in _ATTRIBUTES else str(value)
 
 
 def fact_label(name: str) -> str:
@@ -69,7 +68,7 @@ def fact_label(name: str) -> str:
     voc = vocabulary()
     if name in voc.scales:
         return voc.label("dimension", name)
-    return {"org": "机关单位类型", "rank": "职级", "subject_kind": "当事人类别"}.get(name) or voc.label("feature", name)
+    return _ATTRIBUTES.get(name) or voc.label("feature", name)
 
 
 def range_zh(name: str, values: list, domain: list) -> str:
