@@ -50,9 +50,7 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
     possible = sorted({a.args[0] for a in decision.brave if a.name == "verdict"})
     out["to_establish"] = []
     if result["verdict"] == "undetermined":
-        kept = set(known)  # what is established stays: only unknown facts are to be established
-        if inc.id in reps.derived:
-            kept.add(("holds", "i", "repeated_error"))
+        kept = set(known) | _fixed(inc, reps)  # what is established stays: only unknown facts are to be established
         for verdict in possible:
             found = alternatives(ff, inc, regime, known, verdict, kept, MAX_CHANGES)
             if found["findings"]:
@@ -72,14 +70,12 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
 
 def contrast_with(ff: FactFile, inc: Incident, regime: str, reps: Repeats, known: dict, target: str) -> dict:
     """Why not `target`: the established facts that stand in its way, and the least that would change it."""
-    _check_target(target)
-    s = solver(regime)
-    if s.decide(known).verdict == target or s.decide(known).outcome == target:
-        return {"target": target, "already": True, "blocking": [], "alternatives": [], "findings": []}
-    blocking = explain.why_not(s, known, target)
     w = whatif_incident(ff, inc, regime, reps, target, (), MAX_CHANGES)
+    if w["already"]:
+        return {"target": w["target"], "already": True, "blocking": [], "alternatives": [], "findings": []}
+    blocking = explain.why_not(solver(regime), known, w["target"])
     return {
-        "target": target,
+        "target": w["target"],
         "already": False,
         "blocking": None if blocking is None else [fact_text(inc, k, known[k]) for k in blocking],
         "alternatives": w["alternatives"],
@@ -101,9 +97,9 @@ def target_code(target: str) -> str:
     return codes[target]
 
 
-def _check_target(target: str) -> None:
-    if target_code(target) != target:
-        raise CheckError(f"目标 {target} 应先换算为代码（{target_code(target)}）")
+def _fixed(inc: Incident, reps: Repeats) -> set[FactKey]:
+    """Facts no counterfactual may change: a repeat derived from the dates is not itself a choice."""
+    return {("holds", "i", "repeated_error")} if inc.id in reps.derived else set()
 
 
 def _change_json(change: Change) -> dict:
@@ -175,9 +171,7 @@ def whatif_incident(
     unknown = [f for f in keep if f not in names]
     if unknown:
         raise CheckError(f"--keep：未知的事实 {', '.join(unknown)}")
-    kept = {names[f] for f in keep}
-    if inc.id in reps.derived:  # a repeat derived from dates is not itself changed
-        kept.add(("holds", "i", "repeated_error"))
+    kept = {names[f] for f in keep} | _fixed(inc, reps)
     decided = s.decide(known)
     already = target in (decided.verdict, decided.outcome)
     found = {"exact": [], "findings": []} if already else alternatives(ff, inc, regime, known, target, kept, max_changes)
