@@ -121,23 +121,23 @@ class RegimeSolver:
         self._modes: dict[str, tuple[clingo.Control, dict[tuple[FactKey, object], int]]] = {}
         self._goals: dict[tuple[str, str | None], int] = {}
         self.places = self._places()
+        self._vocab_rank = {k: n for n, k in enumerate(self.values)}  # the vocabulary's order, the last tie-break
 
     def _places(self) -> dict[FactKey, Place]:
         """The law's order of the deciding facts: role (scope → scenario → condition → exclusion and
         repeat → degree), then the article of the first rule of that role reading the fact."""
         roles = list(vocabulary().data["roles"])
-        best: dict[tuple[str, str], Place] = {}
+        best: dict[FactKey, Place] = {}
         for r in self.encoding.rules:
             if r.pred == "factor":
                 continue
             role = CITING_PREDICATES[r.pred]
             article = (r.head[1] if r.pred == "outcome" else r.head[0]) or ""
             rank = (roles.index("exclusion") if role == "repeat" else roles.index(role), citation_key(article), r.line)
-            for p in r.body:
-                k = (p.pred, (p.args[1] or "") if p.pred in ("holds", "level") else "")
+            for k in map(_pattern_key, r.body):
                 if k not in best or rank < best[k].rank:
                     best[k] = Place(role, article, rank)
-        return {k: best[_order_key(k)] for k in self.deciding}
+        return {k: best[k] for k in self.deciding}
 
     def _mode_control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
         """The control enumerating `mode` consequences, and its literal of each fact value."""
@@ -245,8 +245,7 @@ class RegimeSolver:
 
     def ordered(self, keys) -> list[FactKey]:
         """Keys in document order (first article that reads them), then vocabulary order."""
-        rank = {k: n for n, k in enumerate(self.values)}
-        return sorted(keys, key=lambda k: (self.order.get(_order_key(k), 10**6), rank[k]))
+        return sorted(keys, key=lambda k: (self.order.get(_order_key(k), 10**6), self._vocab_rank[k]))
 
     def decide(self, known: dict[FactKey, object]) -> Decision:
         """Decide the generic incident whose known facts are `known` (absent keys are unknown)."""
@@ -299,7 +298,7 @@ class RegimeSolver:
         """Keys in the law's order: role, then (for scenario facts) the items nearest to being met
         first — fewest elements still unknown, items already contradicted last — then article."""
         distance = self._scenario_distance(known)
-        vocab = {k: n for n, k in enumerate(self.values)}
+        vocab = self._vocab_rank
 
         def rank(k: FactKey) -> tuple:
             place = self.places.get(k)
