@@ -389,8 +389,7 @@ def _unfold(rule: _RawRule, defined: dict[str, list[_RawRule]], depth: int = 0):
 
 def _scale_range(helper: str, dimension: str, bound: str) -> list[str]:
     """The values of a scale (a dimension, or rank) that at_least/at_most(D, V, bound) admits."""
-    voc = vocabulary()
-    values = voc.ranks if dimension == "rank" else voc.scale_values(dimension)
+    values = vocabulary().ordered_values(dimension)
     n = values.index(bound)
     return values[n:] if helper == "at_least" else values[: n + 1]
 

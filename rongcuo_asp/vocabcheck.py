@@ -69,11 +69,6 @@ def _known() -> dict[str, set[str]]:
     }
 
 
-def _scale_values(dimension: str) -> set[str]:
-    voc = vocabulary()
-    return set(voc.ranks) if dimension == "rank" else set(voc.scale_values(dimension))
-
-
 class _Atom:
     __slots__ = ("name", "args", "line")
 
@@ -163,7 +158,7 @@ def vocabulary_problems(text: str) -> list[tuple[int, str]]:
             if (a.name == "level" and len(a.args) == 3) or (a.name in ("at_least", "at_most") and len(a.args) == 3):
                 dim = _constant(a.args[1] if a.name == "level" else a.args[0])
                 if dim in known["scale"]:
-                    values = _scale_values(dim)
+                    values = set(vocabulary().ordered_values(dim))
                     check(a, 2, values, f"{dim} 的取值")
                     if a.name != "level":
                         check(a, 1, values, f"{dim} 的取值")

@@ -42,6 +42,11 @@ class Vocabulary:
     def _scale_values(self) -> dict[str, list[str]]:  # read for every level/3 fact: built once
         return {d: [v for v, _ in s["values"]] for d, s in self.scales.items()}
 
+    def ordered_values(self, name: str) -> list[str]:
+        """The values of an ordered scale in ascending order: a dimension's, or the ranks' (`rank`),
+        as at_least/at_most in the encodings compare them."""
+        return self.ranks if name == "rank" else self.scale_values(name)
+
     @cached_property
     def ranks(self) -> list[str]:
         return [r for r, _ in self.data["ranks"]]
