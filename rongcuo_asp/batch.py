@@ -13,19 +13,17 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-CSV_FIELDS = [
-    "file",
-    "case",
-    "subject",
-    "incident",
-    "regime",
-    "verdict",
-    "outcome",
-    "grounds",
-    "missing",
-    "procedure",
-    "conflicts",
-]
+TABLES = ("csv", "xlsx")  # formats whose records are ledger rows (Chinese headers, one row a result)
+
+
+def refusal_lines(path: str, message: str) -> list[str]:
+    """A refusal's problems without the path each line repeats: 第 19 行：未知的……"""
+    out = []
+    for line in message.splitlines():
+        rest = line[len(path) + 1 :].lstrip() if line.startswith(f"{path}:") else line
+        number, sep, text = rest.partition(": ")
+        out.append(f"第 {number} 行：{text}" if sep and number.isdigit() else rest)
+    return out
 
 
 def collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -57,6 +55,7 @@ class FileResult:
 def check_one(task: tuple[str, str | None, str]) -> FileResult:
     """Worker: one file's results, serialised here so only text crosses to the writing process,
     or its refusal message (a refused file never stops a batch)."""
+    from .documents import ledger_row
     from .factfile import FactFileError, read_fact_file
     from .results import CheckError, check_file
 
@@ -72,23 +71,12 @@ def check_one(task: tuple[str, str | None, str]) -> FileResult:
     for r in results:
         out.keys.append(key(r))
         out.verdicts.append(r["verdict"])
-        out.records.append(csv_row(r) if fmt == "csv" else dumps(r) + "\n")
+        out.records.append(ledger_row(r) if fmt in TABLES else dumps(r) + "\n")
     return out
 
 
 def key(r: dict) -> tuple[str, str, str, str]:
     return (r["file"], r["case"], r["incident"], r["regime"])
-
-
-def csv_row(r: dict) -> dict:
-    return {
-        **{k: r[k] for k in ("file", "case", "subject", "incident", "regime", "verdict")},
-        "outcome": r["outcome"] or "",
-        "grounds": ";".join(f"{g['article']}:{g['role']}:{g['effect']}" for g in r["grounds"]),
-        "missing": ";".join(r["missing"]),
-        "procedure": ";".join(f"{p['step']}:{p['status']}" for p in r["procedure"]),
-        "conflicts": ";".join(c["kind"] for c in r["conflicts"]),
-    }
 
 
 def done_keys(output: Path, fmt: str) -> set[tuple[str, str, str, str]]:
@@ -99,9 +87,9 @@ def done_keys(output: Path, fmt: str) -> set[tuple[str, str, str, str]]:
     if data and not data.endswith(b"\n"):
         data = data[: data.rfind(b"\n") + 1]
         output.write_bytes(data)
-    text = data.decode("utf-8")
+    text = data.decode("utf-8-sig")
     if fmt == "csv":
-        return {(r["file"], r["case"], r["incident"], r["regime"]) for r in csv.DictReader(io.StringIO(text))}
+        return {(r["文件"], r["case"], r["incident"], r["regime"]) for r in csv.DictReader(io.StringIO(text))}
     keys = set()
     for line in text.splitlines():
         if line.strip():
@@ -125,16 +113,28 @@ def run(
 ) -> Summary:
     import click
 
+    from .documents import LEDGER_COLUMNS, ledger_refusal
+
     files, missing = collect(paths)
     summary = Summary(refused=list(missing))
     out_path = Path(output) if output else None
     skip = done_keys(out_path, fmt) if (resume and out_path) else set()
-    stream = out_path.open("a" if resume else "w", encoding="utf-8", newline="") if out_path else sys.stdout
+    sheet: list[dict] = []  # xlsx: the rows, written at the end (a workbook is one zip file)
+    stream = None
+    if fmt != "xlsx":
+        # a fresh CSV starts with the UTF-8 byte order mark, so that Excel reads it as UTF-8
+        encoding = "utf-8-sig" if fmt == "csv" and not (resume and out_path and out_path.exists()) else "utf-8"
+        stream = out_path.open("a" if resume else "w", encoding=encoding, newline="") if out_path else sys.stdout
+        if out_path is None and fmt == "csv":
+            stream.write("\ufeff")
     writer = None
     if fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=CSV_FIELDS)
+        writer = csv.DictWriter(stream, fieldnames=LEDGER_COLUMNS)
         if not (resume and skip):
             writer.writeheader()
+    for path, why in missing:
+        if fmt in TABLES:
+            (sheet.append if fmt == "xlsx" else writer.writerow)(ledger_refusal(path, why))
     start = time.perf_counter()
     tasks = [(f, regime, fmt) for f in files]
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) if jobs > 1 else None
@@ -153,6 +153,9 @@ def run(
             summary.files += 1
             if done.error is not None:
                 summary.refused.append((done.path, done.error))
+                if fmt in TABLES and (done.path, "", "", "") not in skip:
+                    row = ledger_refusal(done.path, "\n".join(refusal_lines(done.path, done.error)))
+                    (sheet.append if fmt == "xlsx" else writer.writerow)(row)
             else:
                 summary.incidents += done.incidents
                 for k, verdict, record in zip(done.keys, done.verdicts, done.records, strict=True):
@@ -161,11 +164,14 @@ def run(
                         continue
                     summary.results += 1
                     summary.counts[(k[3], verdict)] += 1
-                    if writer:
+                    if fmt == "xlsx":
+                        sheet.append(record)
+                    elif writer:
                         writer.writerow(record)
                     else:
                         stream.write(record)
-                stream.flush()
+                if stream:
+                    stream.flush()
             if bar:
                 rate = summary.incidents / max(time.perf_counter() - start, 1e-9)
                 bar.update(1, f"{rate:,.0f} 件/秒")
@@ -174,10 +180,48 @@ def run(
             bar.__exit__(None, None, None)
         if executor:
             executor.shutdown(cancel_futures=True)
-        if out_path:
+        if out_path and stream:
             stream.close()
+    if fmt == "xlsx" and out_path:
+        write_workbook(out_path, sheet, summary)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def write_workbook(path: Path, rows: list[dict], summary: Summary) -> None:
+    """The 案件台账 as an Excel workbook (openpyxl, imported here only): a sheet of results with a
+    frozen, filterable header, and a sheet of counts; written to a temporary file, then renamed."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from .atomic import replace_atomically
+    from .documents import LEDGER_COLUMNS
+    from .vocabulary import vocabulary
+
+    voc = vocabulary()
+    book = Workbook()
+    ws = book.active
+    ws.title = "案件台账"
+    ws.append(LEDGER_COLUMNS)
+    for row in rows:
+        ws.append([row[c] for c in LEDGER_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for column in ws.iter_cols(min_row=2):
+        for cell in column:
+            cell.alignment = wrap
+    widths = {"文件": 36, "结论": 18, "决定条款": 24, "认定依据": 48, "判断因素": 30, "需核实的事实": 48, "时限审查": 30}
+    for n, name in enumerate(LEDGER_COLUMNS, start=1):
+        ws.column_dimensions[ws.cell(1, n).column_letter].width = widths.get(name, 14)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    counts = book.create_sheet("汇总")
+    counts.append(["办法", "结论", "件数"])
+    for (regime, verdict), n in sorted(summary.counts.items(), key=lambda kv: (list(voc.regimes).index(kv[0][0]), kv[0][1])):
+        counts.append([voc.regimes[regime]["short"], voc.label("verdict", verdict), n])
+    counts.append(["拒绝的文件", "", len({p for p, _ in summary.refused})])
+    replace_atomically(path, book.save)
 
 
 def render_summary(s: Summary) -> str:
@@ -192,8 +236,10 @@ def render_summary(s: Summary) -> str:
     ]
     for r in regimes:
         counts = "，".join(f"{voc.label('verdict', v)} {s.counts[(r, v)]}" for v in voc.verdicts if s.counts[(r, v)])
-        lines.append(f"  {r:14} {counts}")
+        lines.append(f"  {voc.regimes[r]['short']}：{counts}")
     if s.refused:
         lines.append(f"拒绝的文件 {len(s.refused)} 个：")
-        lines += [f"  {path}：{msg.splitlines()[0]}" for path, msg in s.refused]
+        for path, msg in s.refused:  # each path once, then its problems
+            lines.append(f"  {path}")
+            lines += [f"    {problem}" for problem in refusal_lines(path, msg)]
     return "\n".join(lines)

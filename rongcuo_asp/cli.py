@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from .vocabulary import vocabulary
+from .zh_click import install as _chinese_help
+
+_chinese_help()
 
 REGIME_CHOICES = [*vocabulary().regimes, "all"]
+MAX_CHANGES = vocabulary().data["bounds"]["max_changes"]
 
 
 def _write(text: str, out: str | None) -> None:
@@ -20,25 +23,12 @@ def _write(text: str, out: str | None) -> None:
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    target = Path(out)
+    from .atomic import replace_atomically
+
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
+        replace_atomically(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     except OSError as exc:
         _fail(f"无法写入 {out}：{exc.strerror or exc}")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # the usual permissions, not mkstemp's private 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _fail(message: str) -> None:
@@ -46,23 +36,74 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="rongcuo-asp")
+class _Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="rongcuo-asp", message="%(prog)s %(version)s")
 def main() -> None:
-    """rongcuo：依五部容错纠错办法认定、解释与检验案件（Answer Set Programming / clingo）。"""
+    """rongcuo：依五部容错纠错办法认定（check）、解释（explain）、反事实分析（whatif）、
+    对照（compare）、批量审查（batch）与检验（test、verify）失误错误案件。
+
+    案件写成事实文件（fact file，*.lp），词汇见 rongcuo vocabulary；每个命令用 -h 查看说明与示例。
+
+    \b
+    示例：
+      rongcuo check facts/examples/beijing_example.lp
+      rongcuo explain 案件.lp --contrast 不予容错
+      rongcuo batch 案件目录/ --format xlsx -o 台账.xlsx
+    """
 
 
 FORMATS = click.Choice(["text", "md", "html", "json"])
 
 
-def _emit(data: dict, document, fmt: str, output: str | None) -> None:
+def _report_options(fn):
+    """--format, -o, --atoms: every command that prints a report."""
+    fn = click.option(
+        "--atoms",
+        is_flag=True,
+        help="在每项事实后附上事实文件中的写法（原子，atom），供编写测试用例者核对。",
+    )(fn)
+    fn = click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="写入文件（原子写入，不留半成品）。")(fn)
+    return click.option(
+        "--format", "fmt", type=FORMATS, default="text", show_default=True, help="报告格式：文本、Markdown、HTML 或 JSON。"
+    )(fn)
+
+
+def _holidays_option(fn):
+    return click.option(
+        "--holidays",
+        "holidays",
+        type=click.Path(dir_okay=False),
+        help="节假日安排文件（国务院办公厅通知的日期），补充日历数据未收录的年份；格式见 README。",
+    )(fn)
+
+
+def _regime_option(choices=REGIME_CHOICES, help="适用的办法（regime）；all 为全部五部；缺省时用案件的 regime/2 事实。"):
+    return click.option("--regime", "regime", type=click.Choice(choices), help=help)
+
+
+def _emit(data: dict, document, fmt: str, output: str | None, atoms: bool = False) -> None:
     """JSON as is; human formats through the document builder and the templates."""
     if fmt == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
         return
     from .report import render_document
 
-    _write(render_document(document(), fmt), output)
+    _write(render_document(document(), fmt, atoms), output)
 
 
 def _read(files):
@@ -90,33 +131,37 @@ def _guarded(fn):
     return wrapper
 
 
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--regime", "regime", type=click.Choice(REGIME_CHOICES), help="适用的办法；all 为全部五部；缺省时用案件的 regime/2 事实。"
-)
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="写入文件（原子写入）。")
-@click.option(
-    "--holidays",
-    "holidays",
-    type=click.Path(dir_okay=False),
-    help="节假日安排文件（国务院办公厅通知的日期），补充日历数据未收录的年份；格式见 README。",
-)
-@_guarded
-def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | None, holidays: str | None) -> None:
-    """Decide every incident of FILE... (each file its own set of cases)."""
+def _calendar(holidays: str | None) -> None:
     from .procedure import use_holidays
-    from .results import check_file
 
     use_holidays(holidays)  # None: the packaged calendar only (nothing left from an earlier call)
 
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="文件...")
+@_regime_option()
+@_report_options
+@_holidays_option
+@_guarded
+def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | None, atoms: bool, holidays: str | None) -> None:
+    """认定（check）：对每个事实文件中的每起失误错误作出结论，附依据、需核实的事实与时限审查。
+
+    每个文件是一组独立的案件。文件中有预期（expect 原子）时，在标准错误输出核对结果，不符时退出状态为 1。
+
+    \b
+    示例：
+      rongcuo check facts/examples/beijing_example.lp
+      rongcuo check 案件.lp --regime all --format html -o 认定.html
+    """
+    from .results import check_file
+
+    _calendar(holidays)
     files_read = _read(files)
     per_file = [check_file(ff, regime) for ff in files_read]
     results = [r for rs in per_file for r in rs]
     from .documents import check_document
 
-    _emit({"results": results}, lambda: check_document(results), fmt, output)
+    _emit({"results": results}, lambda: check_document(results), fmt, output, atoms)
     _check_expectations(files_read, per_file)
 
 
@@ -142,12 +187,14 @@ def _check_expectations(files_read, per_file) -> None:
 
 
 @main.command("test")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
 @_guarded
 def test_cmd(paths: tuple[str, ...]) -> None:
-    """运行事实文件中的预期（expect 原子），目录递归查找 *.lp；有不符时退出状态为 1。
+    """检验（test）：运行事实文件中的预期（expect 原子），目录递归查找 *.lp；有不符时退出状态为 1。
 
-    示例：rongcuo test facts/ mycases/case1.lp
+    \b
+    示例：
+      rongcuo test facts/ mycases/case1.lp
     """
     from .batch import collect
     from .factfile import read_fact_file
@@ -176,52 +223,84 @@ def _regimes_of(ff, inc, regime: str | None) -> list[str]:
     return regimes_for(ff, ff.subjects[inc.subject].case, regime)
 
 
-@main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--regime", "regime", type=click.Choice(REGIME_CHOICES))
-@click.option("--incident", "incident", help="只解释这一起失误错误。")
-@click.option(
-    "--contrast",
-    "contrast",
-    help=(
-        "对照的结论或处理程度（可容错、不予容错、不适用本办法、免责、减轻、从轻，"
-        "或其代码 tolerable、exempt 等）：为何不是它、最少改变什么。"
-    ),
+_GOALS = "\n      ".join(
+    f"{zh}（{code}）" for code, zh in {**vocabulary().verdicts, **vocabulary().outcomes}.items() if code != "undetermined"
 )
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False), metavar="文件")
+@_regime_option()
+@click.option("--incident", "incident", help="只解释这一起失误错误（incident 标识）。")
+@click.option("--contrast", "contrast", help="对照的结论或处理程度（contrast）：为何不是它、最少改变什么；可选值见上。")
+@_report_options
+@_holidays_option
 @_guarded
-def explain(file: str, regime: str | None, incident: str | None, contrast: str | None, fmt: str, output: str | None) -> None:
-    """Why (not): the derivation, a minimal sufficient reason, facts still to establish, contrasts."""
+def explain(
+    file: str,
+    regime: str | None,
+    incident: str | None,
+    contrast: str | None,
+    fmt: str,
+    output: str | None,
+    atoms: bool,
+    holidays: str | None,
+) -> None:
+    """解释（explain）：为何是这一结论——推理依据、一组最小的充分理由、尚需查明的事实，以及与另一结论的对照。
+
+    \b
+    --contrast 可选值（中文或代码）：
+      {goals}
+
+    \b
+    示例：
+      rongcuo explain 案件.lp
+      rongcuo explain 案件.lp --incident i1 --contrast 免责
+    """
     from .documents import explain_document
     from .questions import explain_incident, per_incident
 
+    _calendar(holidays)
     [ff] = _read([file])
     items = [
         explain_incident(ff, inc, r, reps, contrast)
         for inc, reps in per_incident(ff, incident)
         for r in _regimes_of(ff, inc, regime)
     ]
-    _emit({"explanations": items}, lambda: explain_document(items), fmt, output)
+    _emit({"explanations": items}, lambda: explain_document(items), fmt, output, atoms)
+
+
+explain.help = explain.help.format(goals=_GOALS)
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--regime", "regime", type=click.Choice(list(vocabulary().regimes)), help="缺省时用案件唯一的 regime/2 事实。")
-@click.option("--incident", "incident", help="缺省时用文件中唯一的失误错误。")
-@click.option(
-    "--target",
-    "target",
-    required=True,
-    help="目标：可容错（tolerable）、不予容错（not_tolerable）、不适用本办法（not_applicable）、免责（exempt）、减轻（reduce）、从轻（lighter）。",
-)
+@click.argument("file", type=click.Path(dir_okay=False), metavar="文件")
+@_regime_option(list(vocabulary().regimes), "适用的办法（regime）；缺省时用案件唯一的 regime/2 事实。")
+@click.option("--incident", "incident", help="失误错误（incident 标识）；缺省时用文件中唯一的一起。")
+@click.option("--target", "target", required=True, help="目标结论或处理程度（target），中文或代码；可选值见上。")
 @click.option("--keep", "keep", multiple=True, help="保持不变的事实（特征名、程度维度或 org/rank/subject_kind），可重复。")
-@click.option("--max-changes", "max_changes", type=click.IntRange(0, 60), default=60, show_default=True)
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False))
+@click.option(
+    "--max-changes",
+    "max_changes",
+    type=click.IntRange(0, MAX_CHANGES),
+    default=MAX_CHANGES,
+    show_default=True,
+    help="最多改变几项事实。",
+)
+@_report_options
 @_guarded
-def whatif(file, regime, incident, target, keep, max_changes, fmt, output) -> None:
-    """Every minimal set of fact changes that makes TARGET hold (#minimize, optimal models)."""
+def whatif(file, regime, incident, target, keep, max_changes, fmt, output, atoms) -> None:
+    """反事实分析（whatif）：改变哪些事实（最少几项）即可得出目标结论；列出每一种最小改变方案。
+
+    \b
+    --target 可选值（中文或代码）：
+      {goals}
+
+    \b
+    示例：
+      rongcuo whatif 案件.lp --target 可容错
+      rongcuo whatif 案件.lp --target exempt --keep harm --format json
+    """
     from .documents import whatif_document
     from .questions import per_incident, whatif_incident
     from .results import CheckError
@@ -236,40 +315,69 @@ def whatif(file, regime, incident, target, keep, max_changes, fmt, output) -> No
             raise CheckError(f"案件适用 {len(regimes)} 部办法（{', '.join(regimes)}）：请用 --regime 指定")
         regime = regimes[0]
     result = whatif_incident(ff, inc, regime, reps, target, keep, max_changes)
-    _emit(result, lambda: whatif_document([result]), fmt, output)
+    _emit(result, lambda: whatif_document([result]), fmt, output, atoms)
+
+
+whatif.help = whatif.help.format(goals=_GOALS)
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--incident", "incident")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False), metavar="文件")
+@click.option("--incident", "incident", help="只对照这一起失误错误（incident 标识）。")
+@_report_options
+@_holidays_option
 @_guarded
-def compare(file: str, incident: str | None, fmt: str, output: str | None) -> None:
-    """The same incident under all five regimes, side by side."""
+def compare(file: str, incident: str | None, fmt: str, output: str | None, atoms: bool, holidays: str | None) -> None:
+    """对照（compare）：同一起失误错误依五部办法分别认定，列表比较结论与决定条款。
+
+    \b
+    示例：
+      rongcuo compare 案件.lp --format html -o 对照.html
+    """
     from .documents import compare_document
     from .questions import compare_incident, per_incident
 
+    _calendar(holidays)
     [ff] = _read([file])
     items = [compare_incident(ff, inc, reps) for inc, reps in per_incident(ff, incident)]
-    _emit({"comparisons": items}, lambda: compare_document(items), fmt, output)
+    _emit({"comparisons": items}, lambda: compare_document(items), fmt, output, atoms)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--regime", "regime", type=click.Choice(REGIME_CHOICES), help="缺省时用各案件的 regime/2 事实。")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="结果文件（缺省：标准输出）。")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
+@_regime_option(help="适用的办法（regime）；all 为全部五部；缺省时用各案件的 regime/2 事实。")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="结果文件（缺省：标准输出；xlsx 必须指定）。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "xlsx"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl：每行一条 JSON 结论；csv / xlsx：案件台账（中文表头，UTF-8 带 BOM，Excel 可直接打开）。",
+)
 @click.option("--jobs", "jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="工作进程数。")
-@click.option("--resume", is_flag=True, help="跳过输出文件中已有的结论，接着写。")
-@click.option("--progress/--no-progress", default=True, show_default=True)
-def batch(paths, regime, output, fmt, jobs, resume, progress) -> None:
-    """Review every fact file under PATHS (files or directories); refused files never stop the batch."""
+@click.option("--resume", is_flag=True, help="跳过输出文件中已有的结论，接着写（jsonl、csv）。")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="在标准错误输出显示进度。")
+@_holidays_option
+def batch(paths, regime, output, fmt, jobs, resume, progress, holidays) -> None:
+    """批量审查（batch）：审查路径下的全部事实文件（目录递归查找 *.lp）；被拒绝的文件不中断审查，
+    列入汇总（表格格式中另成一行，写明原因），退出状态为 2。
+
+    \b
+    示例：
+      rongcuo batch 案件目录/ -o 结论.jsonl --jobs 2
+      rongcuo batch 案件目录/ --regime all --format xlsx -o 台账.xlsx
+    """
     from .batch import render_summary, run
 
     if resume and not output:
         _fail("--resume 需要 -o 输出文件")
+    if fmt == "xlsx" and not output:
+        _fail("--format xlsx 需要 -o 输出文件（如 -o 台账.xlsx）")
+    if fmt == "xlsx" and resume:
+        _fail("xlsx 不支持 --resume：请用 csv 续写，或重新生成")
     try:
+        _guarded(_calendar)(holidays)
         summary = run(list(paths), regime, output, jobs, fmt, resume, progress)
     except OSError as exc:
         _fail(f"无法写入 {output}：{exc.strerror or exc}")
@@ -281,15 +389,21 @@ def batch(paths, regime, output, fmt, jobs, resume, progress) -> None:
 
 
 @main.command()
-@click.option("--regime", "regime", type=click.Choice(REGIME_CHOICES), default="all", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify(regime: str, fmt: str) -> None:
-    """Prove properties of the encodings with clingo (UNSAT = proof); exit 1 on a counterexample."""
+@_regime_option(help="检验的办法（regime）；all 为全部五部。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
+def verify(regime: str | None, fmt: str) -> None:
+    """证明（verify）：用 clingo 证明编码的性质（无解即得证）；发现反例时退出状态为 1，并给出可运行的反例事实文件。
+
+    \b
+    示例：
+      rongcuo verify
+      rongcuo verify --regime beijing --format json
+    """
     import dataclasses
 
     from .verify import verify as run_verify
 
-    findings = run_verify(list(vocabulary().regimes) if regime == "all" else [regime])
+    findings = run_verify(list(vocabulary().regimes) if regime in (None, "all") else [regime])
     if fmt == "json":
         click.echo(json.dumps({"findings": [dataclasses.asdict(f) for f in findings]}, ensure_ascii=False, indent=2))
     else:
@@ -305,13 +419,22 @@ def verify(regime: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 def regimes(fmt: str) -> None:
-    """List the five regimes (办法) with title, issuer and date."""
+    """办法（regimes）：列出五部办法的代码、标题、制定机关与日期。
+
+    \b
+    示例：
+      rongcuo regimes
+    """
     regs = vocabulary().regimes
     if fmt == "json":
         click.echo(
-            json.dumps({k: {f: v[f] for f in ("title", "issuer", "date")} for k, v in regs.items()}, ensure_ascii=False, indent=2)
+            json.dumps(
+                {k: {f: v[f] for f in ("title", "short", "issuer", "date")} for k, v in regs.items()},
+                ensure_ascii=False,
+                indent=2,
+            )
         )
         return
     for rid, info in regs.items():
@@ -319,10 +442,15 @@ def regimes(fmt: str) -> None:
 
 
 @main.command()
-@click.option("--regime", "regime", type=click.Choice(list(vocabulary().regimes)), required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--regime", "regime", type=click.Choice(list(vocabulary().regimes)), required=True, help="办法（regime）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 def provisions(regime: str, fmt: str) -> None:
-    """Every article of a regime's document and how the encoding treats it."""
+    """条文（provisions）：办法逐条原文，以及编码如何处理每一条（编码、程序、未编码及理由）。
+
+    \b
+    示例：
+      rongcuo provisions --regime beijing
+    """
     from .encoding import citation_key, load_encoding
 
     if fmt == "json":
@@ -349,9 +477,15 @@ def provisions(regime: str, fmt: str) -> None:
 
 
 @main.command("vocabulary")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True, help="输出格式。")
 def vocabulary_cmd(fmt: str) -> None:
-    """The fact vocabulary (predicates, features, scales) from its one data file."""
+    """词汇（vocabulary）：事实文件可用的谓词、特征、程度量表及全部取值，附中文名称。
+
+    \b
+    示例：
+      rongcuo vocabulary
+      rongcuo vocabulary --format json
+    """
     voc = vocabulary()
     if fmt == "json":
         click.echo(json.dumps(voc.data, ensure_ascii=False, indent=2))

@@ -19,14 +19,14 @@ def verdict_zh(verdict: str, outcome: str | None) -> str:
     return text
 
 
-def fact_zh(fact: str) -> str:
+def fact_zh(fact: str, regime: str | None = None) -> str:
     """holds(i1,remedied) -> 主动采取……：是;  level(i1,harm) (unknown) -> 损失或负面影响"""
     m = _FACT.match(fact)
     if not m:
         return fact
     neg, pred, args = m.group(1), m.group(2), m.group(3).split(",")
     if pred == "holds":
-        return f"{fact_label(args[1])}：{'否' if neg else '是'}"
+        return f"{fact_label(args[1], regime)}：{'否' if neg else '是'}"
     if pred == "level":
         return f"{fact_label(args[1])}：{value_zh(args[1], args[2])}" if len(args) == 3 else fact_label(args[1])
     if pred in _ATTRIBUTES:
@@ -34,7 +34,7 @@ def fact_zh(fact: str) -> str:
     return pred
 
 
-def missing_zh(fact: str) -> str:
+def missing_zh(fact: str, regime: str | None = None) -> str:
     """An unknown fact to verify: holds(i1,remedied) -> 是否「主动采取……」."""
     voc = vocabulary()
     m = _FACT.match(fact)
@@ -43,6 +43,8 @@ def missing_zh(fact: str) -> str:
     pred, args = m.group(2), m.group(3).split(",")
     if pred == "holds":
         entry = voc.incident_features.get(args[1]) or voc.subject_features.get(args[1]) or {}
+        if regime in entry.get("zh_by_regime", {}):
+            return f"是否{voc.label('feature', args[1], regime)}"
         return entry.get("ask") or f"是否{voc.label('feature', args[1])}"  # "ask": the question where 是否 cannot lead
     return (
         fact_zh(fact) + "（程度待查明）"
@@ -63,12 +65,13 @@ def value_zh(name: str, value) -> str:
     return voc.label(name, value) if name in _ATTRIBUTES else str(value)
 
 
-def fact_label(name: str) -> str:
-    """The Chinese name of a fact: a feature's label, a dimension, 机关单位类型, 职级, 当事人类别."""
+def fact_label(name: str, regime: str | None = None) -> str:
+    """The Chinese name of a fact: a feature's label (in the regime's own words where it has
+    them), a dimension, 机关单位类型, 职级, 当事人类别."""
     voc = vocabulary()
     if name in voc.scales:
         return voc.label("dimension", name)
-    return _ATTRIBUTES.get(name) or voc.label("feature", name)
+    return _ATTRIBUTES.get(name) or voc.label("feature", name, regime)
 
 
 def range_zh(name: str, values: list, domain: list) -> str:

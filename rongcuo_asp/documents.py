@@ -7,22 +7,33 @@ format (text, md, html): templates/doc.{txt,md,html}.j2 render any document.
 from __future__ import annotations
 
 from .describe import fact_label, fact_zh, missing_zh, value_zh, verdict_zh
+from .results import deciding_articles
 from .vocabulary import vocabulary
 
 
-def node(text: str, children: list | None = None, quote: str | None = None, code: str | None = None) -> dict:
-    return {"text": text, "children": children or [], "quote": quote, "code": code}
+def node(
+    text: str,
+    children: list | None = None,
+    quote: str | None = None,
+    code: str | None = None,
+    *,
+    collapsed: bool = False,
+    tone: str | None = None,
+) -> dict:
+    """One line of a report with its sub-lines.  `collapsed`: shown closed in HTML (printed open);
+    `tone`: the verdict code of a conclusion, which the templates emphasise."""
+    return {"text": text, "children": children or [], "quote": quote, "code": code, "collapsed": collapsed, "tone": tone}
 
 
-def _facts(facts: list[str]) -> list[dict]:
-    return [node(fact_zh(f), code=f) for f in facts]
+def _facts(facts: list[str], regime: str | None = None) -> list[dict]:
+    return [node(fact_zh(f, regime), code=f) for f in facts]
 
 
-def _ground_node(g: dict) -> dict:
+def _ground_node(g: dict, regime: str) -> dict:
     voc = vocabulary()
     label = f"{g['article']}〔{voc.label('role', g['role'])}，{'成立' if g['effect'] == 'for' else '阻却'}"
     label += "，参照执行〕" if g.get("by_reference") else "〕"
-    children = _facts(g["facts"])
+    children = _facts(g["facts"], regime)
     if g.get("reading"):
         children.insert(0, node(f"注：{g['reading']}"))
     return node(label, children, quote=g.get("text") or None)
@@ -31,12 +42,14 @@ def _ground_node(g: dict) -> dict:
 def result_nodes(r: dict) -> list[dict]:
     """The body of one incident's result: conclusion, grounds, factors, missing, procedure, conflicts."""
     voc = vocabulary()
-    nodes = [node(f"结论：{verdict_zh(r['verdict'], r['outcome'])}")]
+    regime = r["regime"]
+    nodes = [node(f"结论：{verdict_zh(r['verdict'], r['outcome'])}", tone=r["verdict"])]
     for c in r["conflicts"]:
         if c["kind"] == "rule_conflict":
             nodes.append(node(f"虽符合{c['scenario']}，但有{c['exclusion']}情形，不予容错（不予容错情形优先于容错情形）。"))
+    nodes.append(_case_node(r))
     if r["grounds"]:
-        nodes.append(node("认定依据", [_ground_node(g) for g in r["grounds"]]))
+        nodes.append(node("认定依据", [_ground_node(g, regime) for g in r["grounds"]]))
     checked = _checked_text(r)
     if checked:
         nodes.append(node(checked))
@@ -45,7 +58,9 @@ def result_nodes(r: dict) -> list[dict]:
             node(
                 "判断因素（不改变结论，供综合研判）",
                 [
-                    node(f"{voc.label('factor_kind', f['kind'])}　{f['article']}", _facts(f["facts"]), quote=f.get("text"))
+                    node(
+                        f"{voc.label('factor_kind', f['kind'])}　{f['article']}", _facts(f["facts"], regime), quote=f.get("text")
+                    )
                     for f in r["factors"]
                 ],
             )
@@ -108,7 +123,7 @@ def _missing_nodes(r: dict) -> list[dict]:
     voc = vocabulary()
     groups: dict[str, list[dict]] = {}
     for m in r.get("missing_detail") or [{"fact": f, "role": "", "article": "", "decisive": False} for f in r["missing"]]:
-        text = missing_zh(m["fact"]) + (f"（{m['article']}）" if m["article"] else "")
+        text = missing_zh(m["fact"], r["regime"]) + (f"（{m['article']}）" if m["article"] else "")
         text += "（单项即可决定）" if m["decisive"] else ""
         groups.setdefault(m["role"], []).append(node(text, code=m["fact"]))
     if list(groups) == [""]:
@@ -143,7 +158,7 @@ def _conflict_text(c: dict) -> str:
     if c["kind"] == "repeat_unsettled":
         return f"{c['resolution']}（{c['incident']}，事由 {c['matter']}）。"
     if c["kind"] == "fact_conflict":
-        return f"事实冲突：第 {c['line']} 行写明 {c['fact']} 不成立，但{c['resolution']}。"
+        return f"事实冲突：第 {c['line']} 行写明「{fact_label(c['fact'].split(',')[-1].rstrip(')'))}」为否，但{c['resolution']}。"
     if c["kind"] == "date_order":
         return (
             f"日期先后矛盾：{voc.label('event', c['earlier'])}（第 {c['lines'][0]} 行，{c['dates'][0]}）晚于"
@@ -154,17 +169,70 @@ def _conflict_text(c: dict) -> str:
     return str(c)
 
 
+def _who(r: dict) -> str:
+    return r.get("subject_name") or r["subject"]
+
+
+def _what(r: dict) -> str:
+    """The incident as a reviewer names it: its matter where the file states one."""
+    return f"{r['matter']}（{r['incident']}）" if r.get("matter") else f"失误错误 {r['incident']}"
+
+
 def _heading(r: dict) -> str:
     title = vocabulary().regimes[r["regime"]]["title"]
-    return f"{r['incident']}（当事人 {r.get('subject', '')}，文件 {r['file']}）— {title}"
+    return f"{_who(r)}：{_what(r)} — {title}"
+
+
+def _case_node(r: dict) -> dict:
+    """The case as the file writes it: who, which case, the matter, the dates, every established
+    fact, and apart those the regime says nothing of."""
+    voc = vocabulary()
+    regime = r["regime"]
+    lines = [node(f"当事人：{_who(r)}" + (f"（{r['subject']}）" if r.get("subject_name") else ""))]
+    lines.append(node(f"案件：{r['case_name']}（{r['case']}）" if r.get("case_name") else f"案件：{r['case']}"))
+    if r.get("matter"):
+        lines.append(node(f"事由：{r['matter']}"))
+    if r.get("dates"):
+        lines.append(node("日期：" + "；".join(f"{voc.label('event', e)} {d}" for e, d in r["dates"].items())))
+    lines.append(node(f"文件：{r['file']}"))
+    known = r.get("known", [])
+    read = [k["fact"] for k in known if k["read"]]
+    unread = [k["fact"] for k in known if not k["read"]]
+    if read:
+        lines.append(node(f"已查明事实（{len(read)} 项）", _facts(read, regime), collapsed=True))
+    elif r["verdict"] == "undetermined":
+        lines.append(node("已查明事实：无（本办法所涉事实均待查明）"))
+    if unread:
+        lines.append(node("其他已查明事实（本办法未作规定）", _facts(unread, regime), collapsed=True))
+    return node("案情", lines)
+
+
+def _summary_section(results: list[dict]) -> dict:
+    """With several incidents or regimes: one row each, before the details."""
+    voc = vocabulary()
+    rows = [
+        [
+            _who(r),
+            _what(r),
+            voc.regimes[r["regime"]]["short"],
+            verdict_zh(r["verdict"], r["outcome"]),
+            "、".join(deciding_articles(r)) or "—",
+        ]
+        for r in results
+    ]
+    table = {
+        "columns": ["当事人", "失误错误", "办法", "结论", "决定条款"],
+        "rows": rows,
+        "tones": [r["verdict"] for r in results],
+    }
+    return {"heading": f"汇总（{len(results)} 项认定）", "nodes": [], "table": table}
 
 
 def check_document(results: list[dict]) -> dict:
-    return {
-        "title": "容错纠错认定",
-        "sections": [{"heading": _heading(r), "nodes": result_nodes(r)} for r in results],
-        "regimes": sorted({r["regime"] for r in results}),
-    }
+    sections = [{"heading": _heading(r), "nodes": result_nodes(r)} for r in results]
+    if len(results) > 1:
+        sections.insert(0, _summary_section(results))
+    return {"title": "容错纠错认定", "sections": sections, "regimes": sorted({r["regime"] for r in results})}
 
 
 def _goal_zh(goal: str) -> str:
@@ -183,11 +251,11 @@ def explain_document(items: list[dict]) -> dict:
                 node(
                     f"充分理由：仅凭以下一组已查明事实即可认定「{_goal_zh(e['reason']['goal'])}」"
                     "（缺少其中任何一项即不足以认定）",
-                    _facts(e["reason"]["facts"]),
+                    _facts(e["reason"]["facts"], e["regime"]),
                 )
             )
         for t in e["to_establish"]:
-            added.append(_establish_node(t))
+            added.append(_establish_node(t, e["regime"]))
         if e.get("contrast"):
             added.append(_contrast_node(e))
         nodes = body[:lead] + added + body[lead:]
@@ -195,7 +263,7 @@ def explain_document(items: list[dict]) -> dict:
     return {"title": "容错纠错认定：理由说明", "sections": sections, "regimes": sorted({e["regime"] for e in items})}
 
 
-def _establish_node(t: dict) -> dict:
+def _establish_node(t: dict, regime: str) -> dict:
     """「若要认定为……」: the fewest facts still to establish (cardinality-minimal), every way listed
     up to a bound; what all ways share first, then 以下任一组即可."""
     goal = _goal_zh(t["verdict"])
@@ -205,11 +273,11 @@ def _establish_node(t: dict) -> dict:
     children = []
     if shared:
         lead = "均须查明：" if len(alts) > 1 else "须查明："
-        children.append(node(lead, [node(_change_phrase(c, verb=False)) for c in shared]))
+        children.append(node(lead, [node(_change_phrase(c, regime, verb=False)) for c in shared]))
     rest = [[c for c in a["changes"] if c not in shared] for a in alts]
     if any(rest):
         ways = [
-            node("；".join(_change_phrase(c) for c in r) + (f"（{'、'.join(a['articles'])}）" if a["articles"] else ""))
+            node("；".join(_change_phrase(c, regime) for c in r) + (f"（{'、'.join(a['articles'])}）" if a["articles"] else ""))
             for r, a in zip(rest, alts, strict=True)
             if r
         ]
@@ -222,9 +290,9 @@ def _establish_node(t: dict) -> dict:
     return node(head, children)
 
 
-def _change_phrase(c: dict, verb: bool = True) -> str:
+def _change_phrase(c: dict, regime: str, verb: bool = True) -> str:
     """One change of a whatif or of the facts to establish, with its range: 查明「责任事故」：未达「重大」."""
-    label, to = fact_label(c["fact"]), c.get("range") or value_zh(c["fact"], c["to"])
+    label, to = fact_label(c["fact"], regime), c.get("range") or value_zh(c["fact"], c["to"])
     if c["from"] is None:
         return f"{'查明' if verb else ''}「{label}」：{to}"
     return f"「{label}」由{value_zh(c['fact'], c['from'])}改为{to}"
@@ -237,19 +305,21 @@ def _contrast_node(e: dict) -> dict:
         return node(f"已认定为「{_goal_zh(c['target'])}」，无需改变。")
     children = []
     if c["blocking"]:
-        children.append(node("一组足以排除该结论的已查明事实", _facts(c["blocking"])))
+        children.append(node("一组足以排除该结论的已查明事实", _facts(c["blocking"], e["regime"])))
     elif c["blocking"] is None:
         children.append(node("已查明的事实并不排除该结论；尚需查明的事实见下。"))
     if c["findings"]:
         n = len(c["findings"][0]["changes"])
-        children.append(node(f"最少需改变 {n} 项事实，以下任一种即可", [node(_change_text(f) + _cite(f)) for f in c["findings"]]))
+        children.append(
+            node(f"最少需改变 {n} 项事实，以下任一种即可", [node(_change_text(f, e["regime"]) + _cite(f)) for f in c["findings"]])
+        )
     else:
         children.append(node("无论如何改变事实，均不能得出该结论。"))
     return node(f"为何是「{now}」而不是「{_goal_zh(c['target'])}」", children)
 
 
-def _change_text(finding: dict) -> str:
-    return "；".join(_change_phrase(c) for c in finding["changes"])
+def _change_text(finding: dict, regime: str) -> str:
+    return "；".join(_change_phrase(c, regime) for c in finding["changes"])
 
 
 def _cite(finding: dict) -> str:
@@ -269,10 +339,10 @@ def whatif_document(items: list[dict]) -> dict:
             nodes = [node(f"最少需改变 {n} 项事实；共有 {len(w['findings'])} 种最小改变方案：")]
             for f in w["findings"]:
                 facts = [
-                    node(f"{fact_label(c['fact'])}：{c['range']}", code=code)
+                    node(f"{fact_label(c['fact'], w['regime'])}：{c['range']}", code=code)
                     for c, code in zip(f["changes"], f["facts"], strict=True)
                 ]
-                nodes.append(node(f"若{_change_text(f)}，则{goal}{_cite(f)}。", facts))
+                nodes.append(node(f"若{_change_text(f, w['regime'])}，则{goal}{_cite(f)}。", facts))
         sections.append(
             {"heading": f"{w['incident']}：如何才能「{goal}」— {vocabulary().regimes[w['regime']]['title']}", "nodes": nodes}
         )
@@ -280,22 +350,32 @@ def whatif_document(items: list[dict]) -> dict:
 
 
 def compare_document(items: list[dict]) -> dict:
+    """The same incident under the five regimes as one table: regime × verdict, deciding articles,
+    facts still to verify."""
     voc = vocabulary()
     sections = []
     for c in items:
         rows = [
-            node(
-                f"{voc.regimes[r['regime']]['title']}（{r['regime']}）：{verdict_zh(r['verdict'], r['outcome'])}"
-                + (f"；决定条款：{'、'.join(r['deciding'])}" if r["deciding"] else "")
-                + (f"；需核实：{'、'.join(missing_zh(m) for m in r['missing'])}" if r["missing"] else "")
-            )
+            [
+                voc.regimes[r["regime"]]["short"],
+                verdict_zh(r["verdict"], r["outcome"]),
+                "、".join(dict.fromkeys(r["deciding"])) or "—",
+                "；".join(missing_zh(m, r["regime"]) for m in r["missing"]) or "—",
+            ]
             for r in c["regimes"]
         ]
-        summary = "五部办法结论一致。" if c["agree"] else "各办法结论不同，差异来自上列决定条款。"
+        table = {
+            "columns": ["办法", "结论", "决定条款", "需核实的事实"],
+            "rows": rows,
+            "tones": [r["verdict"] for r in c["regimes"]],
+        }
+        summary = "五部办法结论一致。" if c["agree"] else "各办法结论不同，差异来自表中的决定条款。"
+        titles = [node(f"{voc.regimes[r]['short']}：{voc.regimes[r]['title']}") for r in voc.regimes]
         sections.append(
             {
-                "heading": f"{c['incident']}（当事人 {c['subject']}，文件 {c['file']}）五部办法对照",
-                "nodes": [*rows, node(summary)],
+                "heading": f"{_who(c)}：{_what(c)} — 五部办法对照",
+                "table": table,
+                "nodes": [node(summary), node("办法全称", titles, collapsed=True)],
             }
         )
     return {"title": "容错纠错认定：五部办法对照", "sections": sections, "regimes": list(voc.regimes)}
@@ -311,3 +391,75 @@ def footer(doc: dict) -> dict:
         "documents": [voc.regimes[r]["title"] for r in doc["regimes"]],
         "sha256": encodings_digest(doc["regimes"]),
     }
+
+
+# One row of a 案件台账 (batch --format csv / xlsx): Chinese headers and cells; the codes follow in
+# columns of their own for programs.
+LEDGER_COLUMNS = [
+    "文件",
+    "案件",
+    "案件名称",
+    "当事人",
+    "当事人名称",
+    "失误错误",
+    "事由",
+    "办法",
+    "结论",
+    "决定条款",
+    "认定依据",
+    "判断因素",
+    "需核实的事实",
+    "时限审查",
+    "冲突与解读",
+    "拒绝原因",
+    "case",
+    "incident",
+    "regime",
+    "verdict",
+    "outcome",
+]
+
+
+def ledger_row(r: dict) -> dict[str, str]:
+    voc = vocabulary()
+    regime = r["regime"]
+
+    def ground(g: dict) -> str:
+        return f"{g['article']}（{voc.label('role', g['role'])}，{'成立' if g['effect'] == 'for' else '阻却'}）"
+
+    def step(p: dict) -> str:
+        return f"{voc.label('step', p['step'])}（{p['article']}）：{voc.label('status', p['status'])}"
+
+    def conflict(c: dict) -> str:
+        if c["kind"] == "rule_conflict":
+            return f"虽符合{c['scenario']}，但有{c['exclusion']}情形，不予容错"
+        return _conflict_text(c)
+
+    return {
+        "文件": r["file"],
+        "案件": r["case"],
+        "案件名称": r.get("case_name") or "",
+        "当事人": r["subject"],
+        "当事人名称": r.get("subject_name") or "",
+        "失误错误": r["incident"],
+        "事由": r.get("matter") or "",
+        "办法": voc.regimes[regime]["short"],
+        "结论": verdict_zh(r["verdict"], r["outcome"]),
+        "决定条款": "、".join(dict.fromkeys(deciding_articles(r))),
+        "认定依据": "；".join(ground(g) for g in r["grounds"]),
+        "判断因素": "；".join(f"{voc.label('factor_kind', f['kind'])}：{f['article']}" for f in r["factors"]),
+        "需核实的事实": "；".join(missing_zh(m, regime) for m in r["missing"]),
+        "时限审查": "；".join(step(p) for p in r["procedure"]),
+        "冲突与解读": "；".join(conflict(c) for c in r["conflicts"]),
+        "拒绝原因": "",
+        "case": r["case"],
+        "incident": r["incident"],
+        "regime": regime,
+        "verdict": r["verdict"],
+        "outcome": r["outcome"] or "",
+    }
+
+
+def ledger_refusal(path: str, reason: str) -> dict[str, str]:
+    """A refused file as a ledger row: its path and why (every refusal, file and line)."""
+    return {**dict.fromkeys(LEDGER_COLUMNS, ""), "文件": path, "拒绝原因": reason}

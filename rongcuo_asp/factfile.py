@@ -35,6 +35,11 @@ def _what(value: str) -> str:
     """An unexpected token as a reviewer reads it, with the fix for full-width punctuation."""
     if value in _FULL_WIDTH:
         return f"全角符号 {value!r}：请使用半角符号 {_FULL_WIDTH[value]!r}"
+    if value.isalpha() and not value.isascii():
+        return (
+            f"非英文字符 {value!r}：标识符只能用英文字母、数字和下划线（如 lin、c1、i1）；"
+            '中文写作带双引号的字符串，人名、单位名用 name(lin, "林某")，事由如 matter(i1, "容缺受理")'
+        )
     return repr(value)
 
 
@@ -74,6 +79,7 @@ class Subject:
     kind: Located | None = None
     org: Located | None = None
     rank: Located | None = None
+    name: Located | None = None  # display name, name(s, "林某")
     holds: dict[str, Located] = field(default_factory=dict)  # feature -> bool
 
 
@@ -98,6 +104,7 @@ class Case:
     line: int
     regimes: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
+    name: Located | None = None  # display name, name(c, "某区教育局容缺受理案")
 
 
 @dataclass
@@ -353,7 +360,7 @@ class _Parser:
                     self.error(tline, f"{pred}(…) 不完整：缺少 ')' 与结尾的句点 '.'")
                     return None
                 else:
-                    self.error(tline, f"{pred}/…：参数应为常量或字符串，而不是 {value!r}")
+                    self.error(tline, f"{pred}/…：参数应为常量或字符串，而不是 {_what(value)}")
                     self._skip_statement()
                     return None
                 kind, value, tline = self._next()
@@ -385,7 +392,7 @@ class _Parser:
         return None
 
 
-_IDENTIFIER_KINDS = ("case", "subject", "incident", "holder")
+_IDENTIFIER_KINDS = ("case", "subject", "incident", "holder", "named")
 
 
 @cache
@@ -425,7 +432,7 @@ def _plain_signatures() -> dict[tuple[str, int, bool], tuple[frozenset[str] | No
     out = {}
     for pred, spec in voc.predicates.items():
         kinds = spec["args"] + spec.get("optional_args", [])
-        if any(k in ("citation", "fact", "date") for k in kinds):
+        if any(k in ("citation", "fact", "date", "display") for k in kinds):
             continue  # strings and dates: always the full check
         allowed = tuple(frozenset() if k in _IDENTIFIER_KINDS else frozenset(choices[k]) if k in choices else None for k in kinds)
         for arity in {len(spec["args"]), len(kinds)}:
@@ -452,7 +459,7 @@ class _Checker:
 
     def _value_ok(self, fact: Fact, pos: int, kind: str) -> bool:
         term = fact.args[pos]
-        if kind in ("case", "subject", "incident", "holder"):
+        if kind in _IDENTIFIER_KINDS:
             if term.kind != "const":
                 self.error(
                     fact.line, f"{fact.pred}/{len(fact.args)} 第 {pos + 1} 个参数应为标识符常量（如 c1、i1、wang），而不是 {term}"
@@ -460,6 +467,11 @@ class _Checker:
                 return False
             return True
         if kind == "matter":
+            return True
+        if kind == "display":
+            if term.kind != "string" or not term.value.strip():
+                self.error(fact.line, f'name/2 第 2 个参数应为非空字符串（显示名称），如 name(lin, "林某")，而不是 {term}')
+                return False
             return True
         if kind in ("citation", "fact"):
             if term.kind != "string":
@@ -570,6 +582,13 @@ class _Checker:
                 continue
             attr = {"subject_kind": "kind"}.get(f.pred, f.pred)
             self._set_once(self.subjects[s].__dict__, attr, f.args[1].value, f, f"{f.pred}({s})")
+        for f in get("name"):
+            x = f.args[0].value
+            owner = self.subjects.get(x) or self.cases.get(x)
+            if owner is None:
+                self.error(f.line, f"name/2：{x} 既不是已声明的案件（case/1），也不是已声明的当事人（subject/2）")
+            else:
+                self._set_once(owner.__dict__, "name", f.args[1].value, f, f"name({x})")
         for f in get("holds"):
             self._holds(f)
         for f in (

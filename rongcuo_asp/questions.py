@@ -7,12 +7,12 @@ from .describe import range_zh
 from .factfile import FactFile, Incident
 from .reasoner import FactKey, solver
 from .repeats import Repeats, derive_repeats
-from .results import CheckError, Naming, evaluate, incident_result, known_facts
+from .results import CheckError, Naming, deciding_articles, evaluate, incident_result, known_facts
 from .vocabulary import vocabulary
 from .whatif import Change, whatif
 
 OUTCOMES = ("exempt", "reduce", "lighter")
-MAX_CHANGES = 60  # the largest bound whatif accepts (encodings/whatif.lp: bound_value(0..60))
+MAX_CHANGES = vocabulary().data["bounds"]["max_changes"]
 LISTED = 10  # sets of facts to establish listed per possible verdict
 
 
@@ -205,20 +205,21 @@ def compare_incident(ff: FactFile, inc: Incident, reps: Repeats) -> dict:
     rows = []
     for regime in vocabulary().regimes:
         r = incident_result(ff, inc, regime, reps)
-        deciding = [g["article"] for g in r["grounds"] if _decides(g, r["verdict"])]
+        deciding = deciding_articles(r)
         rows.append(
             {"regime": regime, "verdict": r["verdict"], "outcome": r["outcome"], "deciding": deciding, "missing": r["missing"]}
         )
     verdicts = {(r["verdict"], r["outcome"]) for r in rows}
-    return {"file": ff.path, "incident": inc.id, "subject": inc.subject, "regimes": rows, "agree": len(verdicts) == 1}
-
-
-def _decides(ground: dict, verdict: str) -> bool:
-    if verdict == "tolerable":
-        return ground["role"] in ("scenario", "outcome")
-    if verdict == "not_applicable":
-        return ground["effect"] == "against" and ground["role"] == "scope"
-    return ground["effect"] == "against"
+    subject = ff.subjects[inc.subject]
+    return {
+        "file": ff.path,
+        "incident": inc.id,
+        "subject": inc.subject,
+        "subject_name": subject.name.value if subject.name else None,
+        "matter": inc.matter.value.value if inc.matter else None,
+        "regimes": rows,
+        "agree": len(verdicts) == 1,
+    }
 
 
 def per_incident(ff: FactFile, incident: str | None):

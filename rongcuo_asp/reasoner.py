@@ -109,6 +109,7 @@ class RegimeSolver:
         used = self.encoding.used_facts()
         self.order = self.encoding.fact_order()
         self.relevant: list[FactKey] = [k for k in self.values if _order_key(k) in used]
+        self.relevant_set = frozenset(self.relevant)
         # Facts that can change the verdict or the outcome: those read by a rule that derives
         # anything but a factor.  Factors are read by no rule (tested), so a fact only factor rules
         # read never changes a (verdict, outcome) pair and is never among the missing facts.

@@ -26,11 +26,12 @@ def _env():
     return env
 
 
-def render_document(doc: dict, fmt: str) -> str:
-    """Render a document (rongcuo_asp.documents) as text, md or html."""
+def render_document(doc: dict, fmt: str, atoms: bool = False) -> str:
+    """Render a document (rongcuo_asp.documents) as text, md or html; `atoms`: each fact also as
+    the atom a fact file writes (for test authors), else natural Chinese only."""
     from .documents import footer
 
-    return _env().get_template(f"doc.{EXTENSIONS[fmt]}.j2").render(doc=doc, foot=footer(doc))
+    return _env().get_template(f"doc.{EXTENSIONS[fmt]}.j2").render(doc=doc, foot=footer(doc), atoms=atoms)
 
 
 def render_provisions(regime: str) -> str:

@@ -226,7 +226,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
                 "line": stated.line,
                 "stated": False,
                 "derived": True,
-                "resolution": "按 occurred 日期推定为重复，以推定为准",
+                "resolution": "按失误发生日期推定为重复，以推定为准",
             }
         )
     known = known_facts(ff, inc, reps)
@@ -291,12 +291,21 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
         )
     procedure, order_conflicts = review(ff, inc, enc, dec.outcome)
     conflicts.extend(order_conflicts)
+    case = ff.cases[ff.subjects[inc.subject].case]
+    subject = ff.subjects[inc.subject]
     result = {
         "file": ff.path,
-        "case": ff.subjects[inc.subject].case,
+        "case": case.id,
         "subject": inc.subject,
         "incident": inc.id,
         "regime": regime,
+        # the case as written: display names, the matter, the dates, every established fact
+        "case_name": case.name.value if case.name else None,
+        "subject_name": subject.name.value if subject.name else None,
+        "matter": inc.matter.value.value if inc.matter else None,
+        "dates": {e: inc.dates[e].value.isoformat() for e in vocabulary().events if e in inc.dates},
+        # `read`: some rule of the regime reads it (false: the regime says nothing of it)
+        "known": [{"fact": naming.fact(k, known[k]), "read": k in s.relevant_set} for k in s.legal_order(list(known), known)],
         "verdict": dec.verdict,
         "outcome": dec.outcome,
         "grounds": grounds,
@@ -316,6 +325,20 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
         "conflicts": conflicts,
     }
     return result, dec, known
+
+
+def deciding_articles(r: dict) -> list[str]:
+    """The articles that decide a result's verdict: for a tolerable incident its scenario and
+    outcome grounds, for not_applicable its scope grounds against, otherwise every ground against."""
+
+    def decides(g: dict) -> bool:
+        if r["verdict"] == "tolerable":
+            return g["role"] in ("scenario", "outcome")
+        if r["verdict"] == "not_applicable":
+            return g["effect"] == "against" and g["role"] == "scope"
+        return g["effect"] == "against"
+
+    return [g["article"] for g in r["grounds"] if decides(g)]
 
 
 def _repeat_article(enc: Encoding) -> str | None:

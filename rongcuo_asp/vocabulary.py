@@ -71,11 +71,14 @@ class Vocabulary:
     def outcomes(self) -> dict[str, str]:
         return self.data["outcomes"]
 
-    def label(self, kind: str, name: str) -> str:
-        """Chinese label of a name of one kind (feature, org, rank, scale value 'dim.value', ...)."""
+    def label(self, kind: str, name: str, regime: str | None = None) -> str:
+        """Chinese label of a name of one kind (feature, org, rank, scale value 'dim.value', ...).
+        A feature may have a regime's own wording (taken from its text): `zh_by_regime`."""
         if kind == "feature":
             entry = self.incident_features.get(name) or self.subject_features.get(name)
-            return entry["zh"] if entry else name
+            if not entry:
+                return name
+            return entry.get("zh_by_regime", {}).get(regime) or entry["zh"]
         if kind == "rank":
             return dict(self.data["ranks"]).get(name, name)
         if kind == "dimension":

@@ -1,6 +1,7 @@
 """Batch review: streaming JSONL/CSV, worker processes, resume, refused files."""
 
 import csv
+import io
 import json
 import shutil
 
@@ -32,7 +33,8 @@ def test_batch_streams_results_and_reports_refused_files(corpus, tmp_path):
     out = tmp_path / "r.jsonl"
     result = batch(corpus, "--regime", "all", "-o", out)
     assert result.exit_code == 2  # a refused file: reported, the rest done
-    assert "broken.lp:19:" in result.output and "拒绝的文件 1 个" in result.output
+    assert "拒绝的文件 1 个" in result.output and "第 19 行：未知的失误错误特征 remedyed" in result.output
+    assert result.output.count("broken.lp") == 1  # the path once, then its problems
     records = lines(out)
     files = {r["file"] for r in records}
     assert len(files) == len(list(corpus.rglob("*.lp"))) - 1
@@ -50,7 +52,7 @@ def test_batch_streams_results_and_reports_refused_files(corpus, tmp_path):
         "conflicts",
     } <= set(records[0])
     assert len({(r["file"], r["case"], r["incident"], r["regime"]) for r in records}) == len(records)
-    assert "beijing" in result.output and "可容错" in result.output  # the per-regime summary
+    assert "北京市办法：可容错" in result.output  # the per-regime summary
 
 
 def test_jobs_give_the_same_results(corpus, tmp_path):
@@ -73,16 +75,51 @@ def test_resume_after_an_interruption(corpus, tmp_path):
     assert sorted(lines(part), key=key) == sorted(lines(full), key=key)
 
 
+def read_csv(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte order mark Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
 def test_csv_format(corpus, tmp_path):
     out = tmp_path / "r.csv"
-    batch(corpus / "beijing", "-o", out, "--format", "csv")
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert rows and {"file", "incident", "regime", "verdict", "outcome", "grounds", "missing"} <= set(rows[0])
-    row = next(r for r in rows if r["file"].endswith("exclusion_10_2.lp"))
-    assert row["verdict"] == "not_tolerable" and "第十条第（二）项:exclusion:against" in row["grounds"]
-    result = batch(corpus / "beijing", "-o", out, "--format", "csv", "--resume")
-    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == len(rows)  # nothing written twice
-    assert result.exit_code == 0
+    result = batch(corpus, "-o", out, "--format", "csv", "--regime", "beijing")
+    assert result.exit_code == 2  # broken.lp
+    rows = read_csv(out)
+    assert {"文件", "失误错误", "办法", "结论", "决定条款", "认定依据", "判断因素", "需核实的事实", "拒绝原因"} <= set(rows[0])
+    assert {"case", "incident", "regime", "verdict", "outcome"} <= set(rows[0])  # the codes, for programs
+    row = next(r for r in rows if r["文件"].endswith("exclusion_10_2.lp"))
+    assert row["verdict"] == "not_tolerable" and row["结论"] == "不予容错" and row["办法"] == "北京市办法"
+    assert "第十条第（二）项（不予容错情形，阻却）" in row["认定依据"] and row["决定条款"] == "第十条第（二）项"
+    assert any("有利因素：第九条" in r["判断因素"] for r in rows)
+    [refused] = [r for r in rows if r["拒绝原因"]]
+    assert refused["文件"].endswith("broken.lp") and refused["拒绝原因"].startswith("第 19 行：未知的失误错误特征 remedyed")
+    assert not refused["结论"]
+    result = batch(corpus, "-o", out, "--format", "csv", "--regime", "beijing", "--resume")
+    assert read_csv(out) == rows  # nothing written twice, the refusal included
+    assert result.exit_code == 2
+
+
+def test_xlsx_ledger(corpus, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "台账.xlsx"
+    result = batch(corpus / "beijing", "-o", out, "--format", "xlsx")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    ledger = book["案件台账"]
+    header = [c.value for c in ledger[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in ledger.iter_rows(min_row=2)]
+    assert len(rows) == len(list((corpus / "beijing").glob("*.lp"))) and ledger.freeze_panes == "A2"
+    row = next(r for r in rows if r["文件"].endswith("exclusion_10_2.lp"))
+    assert row["结论"] == "不予容错" and row["verdict"] == "not_tolerable"
+    counts = {(r[0].value, r[1].value): r[2].value for r in book["汇总"].iter_rows(min_row=2)}
+    assert counts[("北京市办法", "不予容错")] == sum(r["verdict"] == "not_tolerable" for r in rows)
+    assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # the usual permissions, not a temporary file's
+
+
+def test_xlsx_needs_an_output_file(corpus):
+    result = batch(corpus, "--format", "xlsx")
+    assert result.exit_code == 2 and "-o" in result.output
 
 
 def test_resume_needs_an_output_file(corpus):
