@@ -155,7 +155,7 @@ def alternatives(ff: FactFile, inc: Incident, regime: str, known: dict, target: 
                     for c, values in group
                 ],
                 "facts": [fact_text(inc, c.key, values[0]) for c, values in group],
-                "articles": _deciding_articles(ff, inc, regime, after, decided, target),
+                "articles": decided_articles(decided, target),
             }
         )
     return {"exact": exact, "findings": findings}
@@ -187,8 +187,9 @@ def whatif_incident(
     }
 
 
-def _deciding_articles(ff, inc, regime, after, decided, target) -> list[str]:
-    """The articles that decide the target once the changes are made (for the finding's citation)."""
+def decided_articles(decided, target: str) -> list[str]:
+    """The articles that decide `target` in a decision (for a finding's citation): its scenario
+    items for 「可容错」, the grounds against it otherwise, the degree's article for an outcome."""
     names = {
         "tolerable": ("scenario",),
         "not_tolerable": ("exclusion", "repeat_bar", "condition_failed", "no_scenario"),

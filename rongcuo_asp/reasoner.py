@@ -157,8 +157,11 @@ class RegimeSolver:
             self._flip_lits = {k: ctl.symbolic_atoms[clingo.Function("flip", [t])].literal for k, t in terms.items()}
             self._flip_key = {t: k for k, t in terms.items()}
             return ctl, lits
-        ctl = clingo.Control(["--warn=none", f"--enum-mode={mode.removesuffix('-facts')}", "-n", "0"])
-        if mode == "brave-facts":
+        ctl = clingo.Control(["--warn=none", f"--enum-mode={mode.split('-')[0]}", "-n", "0"])
+        if mode == "brave-pairs":
+            # Brave consequences over the verdict and the degree alone: few models to enumerate.
+            ctl.add("base", [], regime_program(self.encoding.text, ["#show verdict/2.", "#show degree/2."], show=False))
+        elif mode == "brave-facts":
             # Brave consequences over the facts that can change a verdict or an outcome, for `missing`:
             # no model is spent covering the values of facts that cannot.
             shown = ["#show."] + [
@@ -271,6 +274,18 @@ class RegimeSolver:
                 decision.decisive = self._decisive(known, relevant, verdicts)
             decision.missing = self.legal_order(relevant, known)
         return decision
+
+    def possible(self, known: dict[FactKey, object]) -> set[tuple[str, str | None]]:
+        """The (verdict, outcome) pairs some completion of the known facts gives: one brave
+        enumeration over the verdict and degree atoms only."""
+        ctl, literals = self._mode_control("brave-pairs")
+        symbols = _last_model_symbols(ctl, [literals[kv] for kv in known.items()]) or []
+        verdicts = {sym.arguments[1].name for sym in symbols if sym.name == "verdict"}
+        outcomes = {sym.arguments[1].name for sym in symbols if sym.name == "degree"}
+        pairs: set[tuple[str, str | None]] = {(v, None) for v in verdicts if v != "tolerable"}
+        if "tolerable" in verdicts:
+            pairs |= {("tolerable", o) for o in outcomes}
+        return pairs
 
     def relevant_unknown(self, known: dict[FactKey, object]) -> list[FactKey]:
         """The unknown facts that make a difference: some two completions differing in that fact

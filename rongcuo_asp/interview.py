@@ -1,0 +1,393 @@
+"""The guided interview: one question at a time, only the facts that can still change a verdict.
+
+The questions are the difference-making unknown facts of the reasoner (`Decision.missing`) of the
+regimes asked; the order is one rule (README, 询问): the subject's facts first, then a fact one
+answer of which alone decides a verdict, then the one whose answers leave the fewest possible
+(verdict, outcome) pairs in the worst case, then the law's order.  The fact file is the state:
+after every answer it is rewritten whole, so an interrupted interview resumes from the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .describe import fact_label, missing_zh, range_zh, value_zh, verdict_zh
+from .factfile import FactFile, Incident, Term, parse_fact_text
+from .reasoner import FactKey, solver
+from .repeats import derive_repeats
+from .results import Naming, known_facts
+from .vocabulary import vocabulary
+
+# The subject's facts, asked first and in this order (where they can still matter).
+SUBJECT_FIRST: list[FactKey] = [
+    ("subject_kind",),
+    ("org",),
+    ("rank",),
+    ("holds", "s", "public_official"),
+    ("holds", "s", "leadership_member"),
+]
+_SUBJECT_ASKS = {
+    "subject_kind": "当事人是干部个人还是单位？",
+    "org": "当事人所在机关、单位属于哪一类？",
+    "rank": "当事人的职级？",
+}
+UNKNOWN = "不清楚"
+BACK = "返回"
+END = "结束"
+_COMMANDS = {
+    UNKNOWN: UNKNOWN,
+    "?": UNKNOWN,
+    "？": UNKNOWN,
+    "unknown": UNKNOWN,
+    BACK: BACK,
+    "back": BACK,
+    END: END,
+    "end": END,
+    "quit": END,
+}
+_MARK = re.compile(r"^% rongcuo:unknown (\S+) (\S+)$", re.M)  # a 不清楚 answer, kept in the file
+SKELETON = "% 容错纠错案件（rongcuo interview）\ncase(c1).\nsubject(c1, s1).\nincident(s1, i1).\n"
+
+
+@dataclass
+class Question:
+    """One question: a case fact (`key`) or a record of the case (`record`: regime, case_name,
+    subject_name, matter, occurred), with its options and why it is asked."""
+
+    incident: str
+    text: str
+    key: FactKey | None = None
+    record: str | None = None
+    options: list[tuple[object, str]] = field(default_factory=list)  # (value, 中文); empty: free text or a date
+    articles: list[dict] = field(default_factory=list)  # {"regime", "article", "text"}
+    leads: list[str] = field(default_factory=list)  # 若为「是」：不予容错（第十条第（二）项）
+    regimes: list[str] = field(default_factory=list)
+    name: str = ""  # the fact as the file writes it, or the record's name
+
+    def to_json(self) -> dict:
+        return {
+            "incident": self.incident,
+            "fact": self.name,
+            "question": self.text,
+            "options": [{"value": _json_value(v), "label": label} for v, label in self.options],
+            "commands": [UNKNOWN, BACK, END],
+            "why": {"articles": self.articles, "leads": self.leads},
+            "regimes": self.regimes,
+        }
+
+
+def _json_value(value: object) -> object:
+    return value if isinstance(value, (bool, str)) or value is None else str(value)
+
+
+class AnswerError(ValueError):
+    """An answer the question does not admit; the message says what it does."""
+
+
+@dataclass
+class _Block:
+    """What one answer added to the file (undone as a whole by 返回)."""
+
+    text: str
+    unknown: tuple[str, str] | None = None  # (incident, fact) answered 不清楚
+
+
+@dataclass
+class _Open:
+    """An incident's open questions: per regime still open, its facts to verify (law's order)."""
+
+    known: dict[FactKey, object]
+    missing: dict[str, list[FactKey]] = field(default_factory=dict)
+    decisive: set[FactKey] = field(default_factory=set)
+
+
+def best_question(state: _Open, possible=None) -> FactKey:
+    """The rule that picks the next fact (README, 询问): one answer of which alone decides a
+    verdict first; then the fact whose answers leave the fewest (verdict, outcome) pairs possible
+    in the worst case, over the regimes still open; then the law's order."""
+    candidates = list(dict.fromkeys(k for keys in state.missing.values() for k in keys))
+    decisive = [k for k in candidates if k in state.decisive]
+    pool = decisive or candidates
+    order: dict[FactKey, int] = {}
+    for keys in state.missing.values():
+        for n, k in enumerate(keys):
+            order[k] = min(order.get(k, n), n)
+
+    possible = possible or (lambda regime, known: solver(regime).possible(known))
+
+    def worst(k: FactKey) -> int:
+        regimes = [r for r, keys in state.missing.items() if k in keys]
+        return max(sum(len(possible(r, {**state.known, k: value})) for r in regimes) for value in solver(regimes[0]).values[k])
+
+    return min(pool, key=lambda k: (worst(k), order[k]))
+
+
+class Interview:
+    def __init__(self, base: str, out: str | None, regime_option: str | None):
+        self.new = not base.strip()
+        self.base = SKELETON if self.new else base
+        self.out = out
+        self.regime_option = regime_option
+        self.blocks: list[_Block] = []
+        self.asked = 0
+        self.unknown_asked: list[str] = []  # the questions answered 不清楚 this session, as asked
+        self.ff = self._parse()
+        self._pairs: dict[tuple[str, frozenset], set] = {}  # answers 不清楚 leave the facts as they were
+
+    def _possible(self, regime: str, known: dict[FactKey, object]) -> set[tuple[str, str | None]]:
+        key = (regime, frozenset(known.items()))
+        if key not in self._pairs:
+            if len(self._pairs) > 100_000:
+                self._pairs.clear()
+            self._pairs[key] = solver(regime).possible(known)
+        return self._pairs[key]
+
+    # -- the file --------------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self.base + "".join(b.text for b in self.blocks)
+
+    def _parse(self, text: str | None = None) -> FactFile:
+        return parse_fact_text((self.text if text is None else text).encode("utf-8"), self.out or "<interview>")
+
+    @property
+    def unknown(self) -> set[tuple[str, str]]:
+        return {(m.group(1), m.group(2)) for m in _MARK.finditer(self.text)}
+
+    def _add(self, block: _Block) -> None:
+        text = self.text + block.text
+        self.ff = self._parse(text)  # refuses (FactFileError) before anything is kept
+        self.blocks.append(block)
+
+    def undo(self) -> bool:
+        if not self.blocks:
+            return False
+        self.blocks.pop()
+        self.ff = self._parse()
+        return True
+
+    # -- what is decided ------------------------------------------------------------------
+    def regimes(self, inc: Incident) -> list[str]:
+        if self.regime_option == "all":
+            return list(vocabulary().regimes)
+        if self.regime_option:
+            return [self.regime_option]
+        return self.ff.cases[self.ff.subjects[inc.subject].case].regimes
+
+    def known(self, inc: Incident) -> dict[FactKey, object]:
+        return known_facts(self.ff, inc, derive_repeats(self.ff))
+
+    def open_facts(self, inc: Incident) -> _Open:
+        """Per regime whose (verdict, outcome) is still open: the facts that can change it and
+        were not answered 不清楚, in the law's order, and the regime's decision."""
+        known, naming, skipped = self.known(inc), Naming(inc), self.unknown
+        state = _Open(known)
+        for regime in self.regimes(inc):
+            decision = solver(regime).decide(known)
+            missing = [k for k in decision.missing if (inc.id, naming.key(k)) not in skipped]
+            if missing:
+                state.missing[regime] = missing
+                state.decisive |= decision.decisive
+        return state
+
+    # -- the next question ------------------------------------------------------------------
+    def next_question(self) -> Question | None:
+        """The law's path through the case: the regime (and for a new case the names), the
+        subject's facts, the incident's matter and date, then the deciding facts."""
+        for inc in self.ff.incidents.values():
+            q = self._record_question(inc, ("regime", "case_name", "subject_name"))
+            if q is not None:
+                return q
+            state = self.open_facts(inc)
+            subject_first = [k for k in SUBJECT_FIRST if any(k in keys for keys in state.missing.values())]
+            q = (
+                (self._question(inc, subject_first[0], state) if subject_first else None)
+                or self._record_question(inc, ("matter", "occurred"))
+                or (self._question(inc, best_question(state, self._possible), state) if state.missing else None)
+            )
+            if q is not None:
+                return q
+        return None
+
+    def _record_question(self, inc: Incident, records: tuple[str, ...]) -> Question | None:
+        ff, skipped = self.ff, self.unknown
+        case = ff.cases[ff.subjects[inc.subject].case]
+        subject = ff.subjects[inc.subject]
+        voc = vocabulary()
+        if "regime" in records and not self.regimes(inc) and (inc.id, "regime") not in skipped:
+            options = [(r, f"{e['short']}：{e['title']}") for r, e in voc.regimes.items()] + [("all", "全部五部办法")]
+            return Question(inc.id, "本案适用哪部办法？", record="regime", options=options, name="regime")
+        asks = {
+            # names only for a case the interview began: an existing file is not asked for them
+            "case_name": (self.new and case.name is None, "案件名称（如「某区政务服务中心容缺受理案」；可留空）"),
+            "subject_name": (self.new and subject.name is None, "当事人姓名或单位名称（如「王某」；可留空）"),
+            "matter": (inc.matter is None, "失误错误的事由（同一工作、同一问题，如「容缺受理试点」；可留空）"),
+            "occurred": ("occurred" not in inc.dates, "失误发生日期（YYYY-MM-DD；可留空）"),
+        }
+        for record in records:
+            if record in asks and asks[record][0] and (inc.id, record) not in skipped:
+                return Question(inc.id, asks[record][1], record=record, name=record)
+        return None
+
+    def _question(self, inc: Incident, key: FactKey, state: _Open) -> Question:
+        regimes = [r for r, keys in state.missing.items() if key in keys]
+        naming = Naming(inc)
+        s = solver(regimes[0])
+        values = s.values[key]
+        name = naming.key(key)
+        if key[0] == "holds":
+            text = missing_zh(name, regimes[0] if len(regimes) == 1 else None) + "？"
+            options = [(True, "是"), (False, "否")]
+        else:
+            subject = key[0] in ("org", "rank", "subject_kind")
+            text = _SUBJECT_ASKS.get(key[0]) or f"{fact_label(key[1])}的程度？"
+            options = [(v, value_zh(key[0] if subject else key[1], v)) for v in values]
+        q = Question(inc.id, text, key=key, options=options, regimes=regimes, name=name)
+        q.articles = self._articles(key, regimes)
+        q.leads = self._leads(state.known, key, regimes)
+        return q
+
+    @staticmethod
+    def _articles(key: FactKey, regimes: list[str]) -> list[dict]:
+        """The articles and items whose application depends on the fact (rules that read it)."""
+        from .encoding import citation_key
+        from .reasoner import _pattern_key
+
+        out = []
+        for regime in regimes:
+            enc = solver(regime).encoding
+            cited = {
+                (r.head[1] if r.pred == "outcome" else r.head[0]) or ""
+                for r in enc.rules
+                if r.pred != "factor" and any(_pattern_key(p) == key for p in r.body)
+            }
+            for article in sorted(cited - {""}, key=citation_key):
+                out.append({"regime": regime, "article": article, "text": enc.quote(article)})
+        return out
+
+    def _leads(self, known: dict[FactKey, object], key: FactKey, regimes: list[str]) -> list[str]:
+        """What each answer leads to, answers with the same effect as one range: 若为「是」：不予容错（第十条第（二）项）."""
+        from .questions import decided_articles
+
+        voc = vocabulary()
+        domain = solver(regimes[0]).values[key]
+        effects: dict[str, list] = {}
+        for value in domain:
+            after = {**known, key: value}
+            parts = []
+            for regime in regimes:
+                s = solver(regime)
+                pairs = self._possible(regime, after)
+                if len(pairs) == 1:
+                    [(verdict, outcome)] = pairs
+                    decision = s.decide(after)
+                    articles = decided_articles(decision, outcome if verdict == "tolerable" and outcome else verdict)
+                    text = verdict_zh(verdict, outcome) + (f"（{'、'.join(articles)}）" if articles else "")
+                else:
+                    text = "尚需查明其他事实"
+                parts.append(f"{voc.regimes[regime]['short']}{text}" if len(regimes) > 1 else text)
+            effects.setdefault("；".join(parts), []).append(value)
+        name = key[2] if key[0] == "holds" else key[1] if key[0] == "level" else key[0]
+        leads = []
+        for effect, values in effects.items():
+            if isinstance(values[0], bool):
+                answer = f"为「{'是' if values[0] else '否'}」"
+            else:
+                r = range_zh(name, values, domain)
+                answer = f"为{r}" if r.startswith("「") else r
+            leads.append(f"若{answer}：{effect}")
+        return leads
+
+    # -- answers -----------------------------------------------------------------------------
+    def answer(self, q: Question, raw: str) -> str:
+        """Take one answer line (an option, 不清楚, 返回 or 结束, optionally ｜证据/出处); returns
+        what was done: "answered", "unknown", "back", "end".  AnswerError when it does not fit."""
+        reply, _, note = re.sub(r"[|｜]", "|", raw.strip(), count=1).partition("|")
+        reply, note = reply.strip(), note.strip()
+        command = _COMMANDS.get(reply.lower())
+        if command == END:
+            return "end"
+        if command == BACK:
+            return "back"
+        self.asked += 1
+        header = f"% 问：{q.text}\n"
+        if note:
+            header += f"% 证据/出处：{_one_line(note)}\n"
+        if command == UNKNOWN or (not reply and not q.options and q.record != "regime"):
+            self.unknown_asked.append(q.text)
+            self._add(_Block(f"{header}% 答：不清楚\n% rongcuo:unknown {q.incident} {q.name}\n", (q.incident, q.name)))
+            return "unknown"
+        value = self._value(q, reply)
+        self._add(_Block(header + f"% 答：{self._label(q, value)}\n" + self._facts(q, value)))
+        return "answered"
+
+    def _value(self, q: Question, reply: str) -> object:
+        if not q.options:
+            if q.record == "occurred":
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reply):
+                    raise AnswerError("日期格式应为 YYYY-MM-DD，如 2024-03-15")
+                try:
+                    dt.date.fromisoformat(reply)
+                except ValueError:
+                    raise AnswerError(f"不存在的日期：{reply}") from None
+            if len(reply) > 4096:
+                raise AnswerError("过长（上限 4096 个字符）")
+            return _one_line(reply)
+        low = reply.lower()
+        aliases = {"y": True, "yes": True, "true": True, "n": False, "no": False, "false": False}
+        for n, (value, label) in enumerate(q.options, start=1):
+            if reply in (str(n), label, label.split("：")[0]) or low == str(value).lower():
+                return value
+            if isinstance(value, bool) and aliases.get(low) is value:
+                return value
+        listed = "、".join(f"{n} {label.split('：')[0]}" for n, (_, label) in enumerate(q.options, start=1))
+        raise AnswerError(f"无法识别的回答「{reply}」：请回答 {listed}，或 {UNKNOWN}、{BACK}、{END}")
+
+    @staticmethod
+    def _label(q: Question, value: object) -> str:
+        return next((label for v, label in q.options if v == value), str(value))
+
+    def _facts(self, q: Question, value: object) -> str:
+        inc = self.ff.incidents[q.incident]
+        case = self.ff.subjects[inc.subject].case
+        if q.record == "regime":
+            regimes = list(vocabulary().regimes) if value == "all" else [value]
+            return "".join(f"regime({case}, {r}).\n" for r in regimes)
+        if q.record is not None:
+            string = str(Term("string", str(value)))
+            return {
+                "case_name": f"name({case}, {string}).\n",
+                "subject_name": f"name({inc.subject}, {string}).\n",
+                "matter": f"matter({inc.id}, {string}).\n",
+                "occurred": f'date({inc.id}, occurred, "{value}").\n',
+            }[q.record]
+        return Naming(inc).fact(q.key, value) + ".\n"
+
+    def summary(self) -> str:
+        unknown = "；".join(self.unknown_asked)
+        return f"共回答 {self.asked} 个问题" + (f"，其中不清楚 {len(self.unknown_asked)} 个：{unknown}" if unknown else "。")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def default_output(case_name: str | None) -> str:
+    """A new file named after the case (a free name in the working directory)."""
+    from pathlib import Path
+
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", case_name or "").strip("._") or dt.datetime.now().strftime("案件-%Y%m%d-%H%M%S")
+    path, n = Path(f"{stem}.lp"), 2
+    while path.exists():
+        path, n = Path(f"{stem}-{n}.lp"), n + 1
+    return str(path)
+
+
+def answer_from(q: Question, known: dict[FactKey, object]) -> str:
+    """The answer a case whose facts are `known` gives to `q` (不清楚 where it has no value): the
+    interview replayed against a complete file, for the oracle test and the benchmark."""
+    if q.key is None or q.key not in known:
+        return UNKNOWN
+    return str(next(n for n, (value, _) in enumerate(q.options, start=1) if value == known[q.key]))
