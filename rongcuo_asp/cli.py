@@ -621,6 +621,60 @@ def _ask(q, fmt: str) -> None:
             click.echo(f"    {lead}", err=True)
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False), metavar="文件")
+@_regime_option(list(vocabulary().regimes), "办法（regime）；缺省时用案件唯一的 regime/2 事实。")
+@click.option("--incident", "incident", help="失误错误（incident 标识）；缺省时用文件中唯一的一起。")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="意见书文件：.docx、.md 或 .html（按扩展名）。",
+)
+@_holidays_option
+@_guarded
+def opinion(file: str, regime: str | None, incident: str | None, output: str, holidays: str | None) -> None:
+    """认定意见（opinion）：为一起失误错误起草书面的容错认定意见（当事人基本情况、失误错误事实及证据、认定理由、
+    判断因素、处理意见、程序），供审核、修改后归档。尚无法认定的，不出具意见，列出尚需查明的事实（退出状态 2）。
+
+    \b
+    示例：
+      rongcuo opinion 案件.lp -o 容错认定意见.docx
+      rongcuo opinion 案件.lp --regime beijing --incident i1 -o 意见.html
+    """
+    from .documents import footer
+    from .opinion import opinion_document, write_docx
+    from .questions import per_incident
+    from .results import CheckError, incident_result
+
+    kind = Path(output).suffix.lower().lstrip(".")
+    if kind not in ("docx", "md", "html"):
+        _fail(f"{output}：意见书格式由扩展名决定，应为 .docx、.md 或 .html")
+    _calendar(holidays)
+    [ff] = _read([file])
+    if incident is None and len(ff.incidents) != 1:
+        raise CheckError(f"文件中有 {len(ff.incidents)} 起失误错误（{', '.join(ff.incidents) or '无'}）：请用 --incident 指定")
+    [(inc, reps)] = per_incident(ff, incident or next(iter(ff.incidents)))
+    if regime is None:
+        regimes = _regimes_of(ff, inc, None)
+        if len(regimes) != 1:
+            raise CheckError(f"案件适用 {len(regimes)} 部办法（{', '.join(regimes)}）：请用 --regime 指定")
+        regime = regimes[0]
+    doc = opinion_document(incident_result(ff, inc, regime, reps))
+    if kind == "docx":
+        try:
+            write_docx(doc, footer(doc), output)
+        except OSError as exc:
+            _fail(f"无法写入 {output}：{exc.strerror or exc}")
+    else:
+        from .report import render_opinion
+
+        _write(render_opinion(doc, kind), output)
+    click.echo(f"已写出认定意见（草稿）：{output}", err=True)
+
+
 @main.command("vocabulary")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True, help="输出格式。")
 def vocabulary_cmd(fmt: str) -> None:

@@ -25,15 +25,17 @@ def node(
     return {"text": text, "children": children or [], "quote": quote, "code": code, "collapsed": collapsed, "tone": tone}
 
 
-def _facts(facts: list[str], regime: str | None = None) -> list[dict]:
-    return [node(fact_zh(f, regime), code=f) for f in facts]
+def _facts(facts: list[str], regime: str | None = None, evidence: dict[str, list[str]] | None = None) -> list[dict]:
+    """Facts in Chinese, each with the evidence the file gives for it (evidence/3)."""
+    evidence = evidence or {}
+    return [node(fact_zh(f, regime), [node(f"证据：{e}") for e in evidence.get(f, [])], code=f) for f in facts]
 
 
 def _ground_node(g: dict, regime: str) -> dict:
     voc = vocabulary()
     label = f"{g['article']}〔{voc.label('role', g['role'])}，{'成立' if g['effect'] == 'for' else '阻却'}"
     label += "，参照执行〕" if g.get("by_reference") else "〕"
-    children = _facts(g["facts"], regime)
+    children = _facts(g["facts"], regime, g.get("evidence"))
     if g.get("reading"):
         children.insert(0, node(f"注：{g['reading']}"))
     return node(label, children, quote=g.get("text") or None)
@@ -59,7 +61,9 @@ def result_nodes(r: dict) -> list[dict]:
                 "判断因素（不改变结论，供综合研判）",
                 [
                     node(
-                        f"{voc.label('factor_kind', f['kind'])}　{f['article']}", _facts(f["facts"], regime), quote=f.get("text")
+                        f"{voc.label('factor_kind', f['kind'])}　{f['article']}",
+                        _facts(f["facts"], regime, f.get("evidence")),
+                        quote=f.get("text"),
                     )
                     for f in r["factors"]
                 ],
@@ -67,6 +71,9 @@ def result_nodes(r: dict) -> list[dict]:
         )
     if r["missing"]:
         nodes.append(node("需核实的事实（其认定可能改变结论，按办法的认定顺序）", _missing_nodes(r)))
+    if r.get("evidence_gaps"):
+        gaps = r["evidence_gaps"]
+        nodes.append(node(f"证据缺口（决定结论的事实中尚无证据材料的 {len(gaps)} 项）", _facts(gaps, regime), collapsed=True))
     if r["procedure"]:
         nodes.append(node("时限审查", [_procedure_node(p) for p in r["procedure"]]))
     others = [c for c in r["conflicts"] if c["kind"] != "rule_conflict"]
@@ -198,12 +205,13 @@ def _case_node(r: dict) -> dict:
     known = r.get("known", [])
     read = [k["fact"] for k in known if k["read"]]
     unread = [k["fact"] for k in known if not k["read"]]
+    evidence = {k["fact"]: k["evidence"] for k in known if k.get("evidence")}
     if read:
-        lines.append(node(f"已查明事实（{len(read)} 项）", _facts(read, regime), collapsed=True))
+        lines.append(node(f"已查明事实（{len(read)} 项）", _facts(read, regime, evidence), collapsed=True))
     elif r["verdict"] == "undetermined":
         lines.append(node("已查明事实：无（本办法所涉事实均待查明）"))
     if unread:
-        lines.append(node("其他已查明事实（本办法未作规定）", _facts(unread, regime), collapsed=True))
+        lines.append(node("其他已查明事实（本办法未作规定）", _facts(unread, regime, evidence), collapsed=True))
     return node("案情", lines)
 
 

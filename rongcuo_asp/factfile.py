@@ -81,6 +81,7 @@ class Subject:
     rank: Located | None = None
     name: Located | None = None  # display name, name(s, "林某")
     holds: dict[str, Located] = field(default_factory=dict)  # feature -> bool
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # feature or org/rank/subject_kind -> sources
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Incident:
     holds: dict[str, Located] = field(default_factory=dict)  # feature -> bool
     levels: dict[str, Located] = field(default_factory=dict)  # dimension -> value
     dates: dict[str, Located] = field(default_factory=dict)  # event -> datetime.date
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # feature, dimension or event -> sources
     expects: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     expect_grounds: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, citation, line)
     expect_missing: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, fact, line)
@@ -432,7 +434,7 @@ def _plain_signatures() -> dict[tuple[str, int, bool], tuple[frozenset[str] | No
     out = {}
     for pred, spec in voc.predicates.items():
         kinds = spec["args"] + spec.get("optional_args", [])
-        if any(k in ("citation", "fact", "date", "display") for k in kinds):
+        if any(k in ("citation", "fact", "date", "display", "source") for k in kinds):
             continue  # strings and dates: always the full check
         allowed = tuple(frozenset() if k in _IDENTIFIER_KINDS else frozenset(choices[k]) if k in choices else None for k in kinds)
         for arity in {len(spec["args"]), len(kinds)}:
@@ -467,6 +469,19 @@ class _Checker:
                 return False
             return True
         if kind == "matter":
+            return True
+        if kind == "evidenced":
+            if term.kind != "const":
+                self.error(fact.line, f"evidence/3 第 2 个参数应为特征、程度维度或日期事件的名称，而不是 {term}")
+                return False
+            return True
+        if kind == "source":
+            if term.kind != "string" or not term.value.strip():
+                self.error(
+                    fact.line,
+                    f'evidence/3 第 3 个参数应为非空字符串（证据或出处），如 "询问笔录（2024-04-02）第3页"，而不是 {term}',
+                )
+                return False
             return True
         if kind == "display":
             if term.kind != "string" or not term.value.strip():
@@ -601,7 +616,31 @@ class _Checker:
             + get("expect_procedure")
         ):
             self._incident_fact(f)
+        for f in get("evidence"):
+            self._evidence(f)
         # `_set_once` stored plain dict entries; subject attributes are Located or None.
+
+    def _evidence(self, f: Fact) -> None:
+        """evidence(X, F, "出处"): only for a fact the file establishes (the source of nothing is refused)."""
+        x, what, source = f.args[0].value, f.args[1].value, f.args[2].value
+        if x in self.incidents:
+            inc = self.incidents[x]
+            stated = what in inc.holds or what in inc.levels or what in inc.dates
+            owner = inc.evidence
+        elif x in self.subjects:
+            subj = self.subjects[x]
+            attribute = {"subject_kind": subj.kind, "org": subj.org, "rank": subj.rank}
+            stated = what in subj.holds or attribute.get(what) is not None
+            owner = subj.evidence
+        else:
+            self.error(f.line, f"evidence/3：{x} 既不是已声明的失误错误，也不是已声明的当事人")
+            return
+        if not stated:
+            known = {*self.voc.incident_features, *self.voc.subject_features, *self.voc.scales, *self.voc.events}
+            hint = "" if what in known | {"org", "rank", "subject_kind"} else _suggest(what, known)
+            self.error(f.line, f"证据所指事实未认定：文件中没有 {x} 的 {what}{hint}（先写明事实，再写其证据）")
+            return
+        owner.setdefault(what, []).append(source)
 
     def _holds(self, f: Fact) -> None:
         x, feat = f.args[0].value, f.args[1]

@@ -289,6 +289,8 @@ class Interview:
                     text = "尚需查明其他事实"
                 parts.append(f"{voc.regimes[regime]['short']}{text}" if len(regimes) > 1 else text)
             effects.setdefault("；".join(parts), []).append(value)
+        if len(effects) == 1:  # every answer alike: the fact decides only together with others
+            return [f"单凭此项不能决定结论：与其他事实一并决定上列条款是否适用（目前均为：{next(iter(effects))}）"]
         name = key[2] if key[0] == "holds" else key[1] if key[0] == "level" else key[0]
         leads = []
         for effect, values in effects.items():
@@ -320,7 +322,13 @@ class Interview:
             self._add(_Block(f"{header}% 答：不清楚\n% rongcuo:unknown {q.incident} {q.name}\n", (q.incident, q.name)))
             return "unknown"
         value = self._value(q, reply)
-        self._add(_Block(header + f"% 答：{self._label(q, value)}\n" + self._facts(q, value)))
+        facts = self._facts(q, value)
+        if note and (q.key is not None or q.record == "occurred"):  # the source of a fact: evidence/3
+            inc = self.ff.incidents[q.incident]
+            of_subject = q.key is not None and (q.key[:2] == ("holds", "s") or len(q.key) == 1)  # org, rank, kind
+            what = "occurred" if q.key is None else q.key[-1]
+            facts += f"evidence({inc.subject if of_subject else inc.id}, {what}, {Term('string', _one_line(note))}).\n"
+        self._add(_Block(header + f"% 答：{self._label(q, value)}\n" + facts))
         return "answered"
 
     def _value(self, q: Question, reply: str) -> object:

@@ -45,6 +45,10 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
     if result["verdict"] != "undetermined":
         goal = _goal(result)
         out["reason"] = {"goal": goal, "facts": [fact_text(inc, k, known[k]) for k in explain.why(s, known, goal)]}
+        # the minimal sufficient reason decides too: its facts without evidence join the gaps
+        with_evidence = {k["fact"] for k in result["known"] if k.get("evidence")}
+        reason = [f for f in out["reason"]["facts"] if f not in with_evidence]
+        out["evidence_gaps"] = list(dict.fromkeys([*result["evidence_gaps"], *reason]))
     else:
         out["reason"] = None
     possible = sorted({a.args[0] for a in decision.brave if a.name == "verdict"})

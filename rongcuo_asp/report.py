@@ -42,3 +42,10 @@ def render_provisions(regime: str) -> str:
         for a in enc.articles.values()
     ]
     return _env().get_template("provisions.txt.j2").render(regime=regime, info=vocabulary().regimes[regime], rows=rows)
+
+
+def render_opinion(doc: dict, fmt: str) -> str:
+    """The written opinion (rongcuo_asp.opinion) as md or html."""
+    from .documents import footer
+
+    return _env().get_template(f"opinion.{fmt}.j2").render(doc=doc, foot=footer(doc))

@@ -289,6 +289,11 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
                 "resolution": "同一事由的失误发生日期缺失或相同，无法判定先后：是否重复待核实",
             }
         )
+    sources = _evidence(ff, inc, known, naming)
+    for item in (*grounds, *factors):
+        cited = {f: sources[f] for f in item["facts"] if f in sources}
+        if cited:
+            item["evidence"] = cited
     procedure, order_conflicts = review(ff, inc, enc, dec.outcome)
     conflicts.extend(order_conflicts)
     case = ff.cases[ff.subjects[inc.subject].case]
@@ -305,7 +310,9 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
         "matter": inc.matter.value.value if inc.matter else None,
         "dates": {e: inc.dates[e].value.isoformat() for e in vocabulary().events if e in inc.dates},
         # `read`: some rule of the regime reads it (false: the regime says nothing of it)
-        "known": [{"fact": naming.fact(k, known[k]), "read": k in s.relevant_set} for k in s.legal_order(list(known), known)],
+        "known": [
+            _known_entry(naming.fact(k, known[k]), k in s.relevant_set, sources) for k in s.legal_order(list(known), known)
+        ],
         "verdict": dec.verdict,
         "outcome": dec.outcome,
         "grounds": grounds,
@@ -323,8 +330,53 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
         "factors": factors,
         "procedure": procedure,
         "conflicts": conflicts,
+        "evidence_gaps": evidence_gaps(dec.verdict, grounds, sources, _exclusions_checked(enc, dec.verdict, atoms, naming)),
     }
     return result, dec, known
+
+
+def _evidence(ff: FactFile, inc: Incident, known: dict[FactKey, object], naming: Naming) -> dict[str, list[str]]:
+    """The evidence (evidence/3) of each established fact, by the fact as a report writes it."""
+    subj = ff.subjects[inc.subject]
+    out = {}
+    for key, value in known.items():
+        if key[0] == "holds":
+            found = (inc.evidence if key[1] == "i" else subj.evidence).get(key[2])
+        elif key[0] == "level":
+            found = inc.evidence.get(key[1])
+        else:
+            found = subj.evidence.get(key[0])
+        if found:
+            out[naming.fact(key, value)] = found
+    return out
+
+
+def _known_entry(fact: str, read: bool, sources: dict[str, list[str]]) -> dict:
+    entry: dict = {"fact": fact, "read": read}
+    if fact in sources:
+        entry["evidence"] = sources[fact]
+    return entry
+
+
+def evidence_gaps(verdict: str, grounds: list[dict], sources: dict[str, list[str]], checked: list[str] = ()) -> list[str]:
+    """The facts that decide the verdict and outcome and have no evidence: for a tolerable incident
+    every ground's facts (scope, scenario, conditions, degree) and the facts that rule out each
+    exclusion (`checked`), otherwise the grounds against."""
+    if verdict == "undetermined":
+        return []
+    deciding = [f for g in grounds if verdict == "tolerable" or g["effect"] == "against" for f in g["facts"]]
+    return [f for f in dict.fromkeys([*deciding, *checked]) if f not in sources]
+
+
+def _exclusions_checked(enc: Encoding, verdict: str, atoms: list[Atom], naming: Naming) -> list[str]:
+    """For a tolerable incident: the established facts that keep each exclusion and repeat rule from
+    firing (per rule written, its least-blocked variant), what 经审查，不存在……情形 rests on."""
+    if verdict != "tolerable":
+        return []
+    blocked: dict[int, list[list[Atom]]] = {}
+    for r in [*enc.rules_for("exclusion"), *enc.rules_for("repeat_bar")]:
+        blocked.setdefault(r.line, []).append(_contradiction(r, atoms))
+    return list(dict.fromkeys(naming.atom(a) for found in blocked.values() for a in min(found, key=len)))
 
 
 def deciding_articles(r: dict) -> list[str]:

@@ -114,6 +114,8 @@ def test_evidence_note_is_kept_as_a_comment(write):
     interview(path, answers="不清楚\n不清楚\n否｜询问笔录（2024-04-02）第3页\n")
     text = path.read_text(encoding="utf-8")
     assert "% 证据/出处：询问笔录（2024-04-02）第3页" in text
+    assert 'evidence(i1, political_discipline_violation, "询问笔录（2024-04-02）第3页").' in text  # the evidence atom
+    assert read_fact_file(path).incidents["i1"].evidence == {"political_discipline_violation": ["询问笔录（2024-04-02）第3页"]}
 
 
 def test_json_questions_for_a_program(write):
