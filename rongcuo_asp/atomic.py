@@ -14,7 +14,7 @@ def umask() -> int:
     return mask
 
 
-def replace_atomically(target: str | Path, write: Callable[[str], None]) -> None:
+def replace_atomically(target: str | Path, write: Callable[[str], object]) -> None:
     """`write(tmp)` fills a temporary file beside `target`, which then replaces it in one rename;
     on any failure nothing is left behind.  OSError from creating the file reaches the caller."""
     target = Path(target)

@@ -12,6 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TextIO
+
+from .schema import Record
 
 TABLES = ("csv", "xlsx")  # formats whose records are ledger rows (Chinese headers, one row a result)
 
@@ -75,7 +78,7 @@ def check_one(task: tuple[str, str | None, str]) -> FileResult:
     return out
 
 
-def key(r: dict) -> tuple[str, str, str, str]:
+def key(r: Record) -> tuple[str, str, str, str]:
     return (r["file"], r["case"], r["incident"], r["regime"])
 
 
@@ -120,7 +123,7 @@ def run(
     out_path = Path(output) if output else None
     skip = done_keys(out_path, fmt) if (resume and out_path) else set()
     sheet: list[dict] = []  # xlsx: the rows, written at the end (a workbook is one zip file)
-    stream = None
+    stream: TextIO | None = None
     if fmt != "xlsx":
         # a fresh CSV starts with the UTF-8 byte order mark, so that Excel reads it as UTF-8
         encoding = "utf-8-sig" if fmt == "csv" and not (resume and out_path and out_path.exists()) else "utf-8"
@@ -129,12 +132,23 @@ def run(
             stream.write("\ufeff")
     writer = None
     if fmt == "csv":
+        assert stream is not None
         writer = csv.DictWriter(stream, fieldnames=LEDGER_COLUMNS)
         if not (resume and skip):
             writer.writeheader()
+
+    def emit(record) -> None:
+        """One record out: a row of the workbook, of the CSV, or a JSON line."""
+        if fmt == "xlsx":
+            sheet.append(record)
+        elif writer is not None:
+            writer.writerow(record)
+        elif stream is not None:
+            stream.write(record)
+
     for path, why in missing:
         if fmt in TABLES:
-            (sheet.append if fmt == "xlsx" else writer.writerow)(ledger_refusal(path, why))
+            emit(ledger_refusal(path, why))
     start = time.perf_counter()
     tasks = [(f, regime, fmt) for f in files]
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) if jobs > 1 else None
@@ -155,7 +169,7 @@ def run(
                 summary.refused.append((done.path, done.error))
                 if fmt in TABLES and (done.path, "", "", "") not in skip:
                     row = ledger_refusal(done.path, "\n".join(refusal_lines(done.path, done.error)))
-                    (sheet.append if fmt == "xlsx" else writer.writerow)(row)
+                    emit(row)
             else:
                 summary.incidents += done.incidents
                 for k, verdict, record in zip(done.keys, done.verdicts, done.records, strict=True):
@@ -164,12 +178,7 @@ def run(
                         continue
                     summary.results += 1
                     summary.counts[(k[3], verdict)] += 1
-                    if fmt == "xlsx":
-                        sheet.append(record)
-                    elif writer:
-                        writer.writerow(record)
-                    else:
-                        stream.write(record)
+                    emit(record)
                 if stream:
                     stream.flush()
             if bar:

@@ -96,10 +96,19 @@ def _regime_option(choices=REGIME_CHOICES, help="适用的办法（regime）；a
     return click.option("--regime", "regime", type=click.Choice(choices), help=help)
 
 
-def _emit(data: dict, document, fmt: str, output: str | None, atoms: bool = False) -> None:
-    """JSON as is; human formats through the document builder and the templates."""
+def envelope(data: dict, regimes) -> dict:
+    """A JSON document with the tool version and the sha256 of the vocabulary and encodings used."""
+    from . import __version__
+    from .encoding import encodings_digest
+
+    return {**data, "version": __version__, "sha256": encodings_digest(sorted(set(regimes)))}
+
+
+def _emit(data: dict, regimes, document, fmt: str, output: str | None, atoms: bool = False) -> None:
+    """JSON with version and sha256 of the `regimes` used; human formats through the document
+    builder and the templates."""
     if fmt == "json":
-        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+        _write(json.dumps(envelope(data, regimes), ensure_ascii=False, indent=2) + "\n", output)
         return
     from .report import render_document
 
@@ -161,7 +170,7 @@ def check(files: tuple[str, ...], regime: str | None, fmt: str, output: str | No
     results = [r for rs in per_file for r in rs]
     from .documents import check_document
 
-    _emit({"results": results}, lambda: check_document(results), fmt, output, atoms)
+    _emit({"results": results}, [r["regime"] for r in results], lambda: check_document(results), fmt, output, atoms)
     _check_expectations(files_read, per_file)
 
 
@@ -267,10 +276,10 @@ def explain(
         for inc, reps in per_incident(ff, incident)
         for r in _regimes_of(ff, inc, regime)
     ]
-    _emit({"explanations": items}, lambda: explain_document(items), fmt, output, atoms)
+    _emit({"explanations": items}, [e["regime"] for e in items], lambda: explain_document(items), fmt, output, atoms)
 
 
-explain.help = explain.help.format(goals=_GOALS)
+explain.help = (explain.help or "").format(goals=_GOALS)
 
 
 @main.command()
@@ -315,10 +324,10 @@ def whatif(file, regime, incident, target, keep, max_changes, fmt, output, atoms
             raise CheckError(f"案件适用 {len(regimes)} 部办法（{', '.join(regimes)}）：请用 --regime 指定")
         regime = regimes[0]
     result = whatif_incident(ff, inc, regime, reps, target, keep, max_changes)
-    _emit(result, lambda: whatif_document([result]), fmt, output, atoms)
+    _emit(result, [regime], lambda: whatif_document([result]), fmt, output, atoms)
 
 
-whatif.help = whatif.help.format(goals=_GOALS)
+whatif.help = (whatif.help or "").format(goals=_GOALS)
 
 
 @main.command()
@@ -340,7 +349,7 @@ def compare(file: str, incident: str | None, fmt: str, output: str | None, atoms
     _calendar(holidays)
     [ff] = _read([file])
     items = [compare_incident(ff, inc, reps) for inc, reps in per_incident(ff, incident)]
-    _emit({"comparisons": items}, lambda: compare_document(items), fmt, output, atoms)
+    _emit({"comparisons": items}, list(vocabulary().regimes), lambda: compare_document(items), fmt, output, atoms)
 
 
 @main.command()
@@ -405,7 +414,8 @@ def verify(regime: str | None, fmt: str) -> None:
 
     findings = run_verify(list(vocabulary().regimes) if regime in (None, "all") else [regime])
     if fmt == "json":
-        click.echo(json.dumps({"findings": [dataclasses.asdict(f) for f in findings]}, ensure_ascii=False, indent=2))
+        data = envelope({"findings": [dataclasses.asdict(f) for f in findings]}, [f.regime for f in findings])
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for f in findings:
             click.echo(f"{'✓' if f.ok else '✗'} {f.regime:14} {f.property:36} {f.seconds * 1000:7.1f} ms  {f.detail}")
@@ -524,7 +534,7 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
         if base and not base.endswith("\n"):
             base += "\n"
     session = Interview(base, output or file, regime)
-    source = _answer_source(answers)
+    source = _AnswerSource(answers)
     last = None
     while True:
         q = session.next_question()
@@ -556,11 +566,12 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
     click.echo(f"{session.summary()}事实已写入 {session.out}。", err=True)
     results = check_file(session.ff, regime)
     if fmt == "json":
-        click.echo(json.dumps({"results": results, "interview": _interview_json(session)}, ensure_ascii=False))
+        data = envelope({"results": results, "interview": _interview_json(session)}, [r["regime"] for r in results])
+        click.echo(json.dumps(data, ensure_ascii=False))
         return
     from .documents import check_document
 
-    _emit({"results": results}, lambda: check_document(results), fmt, None)
+    _emit({"results": results}, [r["regime"] for r in results], lambda: check_document(results), fmt, None)
 
 
 def _interview_json(session) -> dict:
@@ -576,32 +587,33 @@ def _write_quietly(path: str, text: str) -> None:
         _fail(f"无法写入 {path}：{exc.strerror or exc}")
 
 
-def _answer_source(path: str | None):
+class _AnswerSource:
     """One answer a call: from the answers file, from standard input when it is not a terminal
-    (the prompts are on stderr), or typed at the prompt.  None when the answers run out."""
-    lines = None
-    if path:
-        try:
-            lines = iter(Path(path).read_text(encoding="utf-8").splitlines())
-        except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"{path}：无法读取答案文件：{exc}")
-    elif not sys.stdin.isatty():
-        lines = iter(sys.stdin.read().splitlines())
+    (the prompts are on stderr), or typed at the prompt.  None when the answers run out; `line`
+    counts the answers read, for refusals."""
 
-    def next_answer() -> str | None:
-        next_answer.line += 1
-        if lines is None:
+    def __init__(self, path: str | None):
+        self.line = 0
+        self.lines = None
+        if path:
+            try:
+                self.lines = iter(Path(path).read_text(encoding="utf-8").splitlines())
+            except (OSError, UnicodeDecodeError) as exc:
+                _fail(f"{path}：无法读取答案文件：{exc}")
+        elif not sys.stdin.isatty():
+            self.lines = iter(sys.stdin.read().splitlines())
+
+    def __call__(self) -> str | None:
+        self.line += 1
+        if self.lines is None:
             try:
                 return input("回答> ")
             except EOFError:
                 return None
-        raw = next(lines, None)
+        raw = next(self.lines, None)
         if raw is not None:
             click.echo(f"回答> {raw}", err=True)
         return raw
-
-    next_answer.line = 0
-    return next_answer
 
 
 def _ask(q, fmt: str) -> None:

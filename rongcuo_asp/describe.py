@@ -7,8 +7,8 @@ import re
 from .vocabulary import vocabulary
 
 _FACT = re.compile(r"^(-?)(\w+)\((.*)\)$")
-# The subject's many-valued attributes: their titles (their values are labelled in the vocabulary).
-_ATTRIBUTES = {"org": "机关单位类型", "rank": "职级", "subject_kind": "当事人类别"}
+# The subject's many-valued attributes: their titles are the vocabulary's argument kinds.
+_ATTRIBUTES = {a: vocabulary().data["argument_kinds"][a] for a in ("org", "rank", "subject_kind")}
 
 
 def verdict_zh(verdict: str, outcome: str | None) -> str:
@@ -46,11 +46,7 @@ def missing_zh(fact: str, regime: str | None = None) -> str:
         if regime in entry.get("zh_by_regime", {}):
             return f"是否{voc.label('feature', args[1], regime)}"
         return entry.get("ask") or f"是否{voc.label('feature', args[1])}"  # "ask": the question where 是否 cannot lead
-    return (
-        fact_zh(fact) + "（程度待查明）"
-        if pred == "level"
-        else {"org": "所在机关单位类型", "rank": "职级", "subject_kind": "当事人类别（个人或单位）"}.get(pred, fact)
-    )
+    return fact_zh(fact) + "（程度待查明）" if pred == "level" else voc.predicates[pred].get("ask", fact)
 
 
 def value_zh(name: str, value) -> str:

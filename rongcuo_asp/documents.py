@@ -6,8 +6,11 @@ format (text, md, html): templates/doc.{txt,md,html}.j2 render any document.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .describe import fact_label, fact_zh, missing_zh, value_zh, verdict_zh
 from .results import deciding_articles
+from .schema import Record
 from .vocabulary import vocabulary
 
 
@@ -31,7 +34,7 @@ def _facts(facts: list[str], regime: str | None = None, evidence: dict[str, list
     return [node(fact_zh(f, regime), [node(f"证据：{e}") for e in evidence.get(f, [])], code=f) for f in facts]
 
 
-def _ground_node(g: dict, regime: str) -> dict:
+def _ground_node(g: Record, regime: str) -> dict:
     voc = vocabulary()
     label = f"{g['article']}〔{voc.label('role', g['role'])}，{'成立' if g['effect'] == 'for' else '阻却'}"
     label += "，参照执行〕" if g.get("by_reference") else "〕"
@@ -41,7 +44,7 @@ def _ground_node(g: dict, regime: str) -> dict:
     return node(label, children, quote=g.get("text") or None)
 
 
-def result_nodes(r: dict) -> list[dict]:
+def result_nodes(r: Record) -> list[dict]:
     """The body of one incident's result: conclusion, grounds, factors, missing, procedure, conflicts."""
     voc = vocabulary()
     regime = r["regime"]
@@ -99,7 +102,7 @@ def _articles_of(regime: str, role: str) -> list[str]:
     return sorted(named, key=citation_key)
 
 
-def _checked_text(r: dict) -> str:
+def _checked_text(r: Record) -> str:
     """What was checked and did not apply, said once: 经审查，不存在第十条所列不予容错情形."""
     if r["verdict"] == "tolerable":
         parts = []
@@ -124,7 +127,7 @@ def _checked_text(r: dict) -> str:
     return ""
 
 
-def _missing_nodes(r: dict) -> list[dict]:
+def _missing_nodes(r: Record) -> list[dict]:
     """The facts to verify grouped by the role they play (scope, scenario, conditions, exclusions,
     degree), each with the article that reads it first and a mark where one answer alone decides."""
     voc = vocabulary()
@@ -138,7 +141,7 @@ def _missing_nodes(r: dict) -> list[dict]:
     return [node(voc.label("role", role) if role else "其他", items) for role, items in groups.items()]
 
 
-def _procedure_node(p: dict) -> dict:
+def _procedure_node(p: Record) -> dict:
     voc = vocabulary()
     if p["status"] == "unknown_calendar":
         return node(
@@ -155,7 +158,7 @@ def _procedure_node(p: dict) -> dict:
     )
 
 
-def _conflict_text(c: dict) -> str:
+def _conflict_text(c: Record) -> str:
     voc = vocabulary()
     if c["kind"] == "repeat":
         effect = {"bars": f"依{c['article']}不予容错", "factor": f"依{c['article']}列为不利因素"}.get(
@@ -176,21 +179,21 @@ def _conflict_text(c: dict) -> str:
     return str(c)
 
 
-def _who(r: dict) -> str:
+def _who(r: Record) -> str:
     return r.get("subject_name") or r["subject"]
 
 
-def _what(r: dict) -> str:
+def _what(r: Record) -> str:
     """The incident as a reviewer names it: its matter where the file states one."""
     return f"{r['matter']}（{r['incident']}）" if r.get("matter") else f"失误错误 {r['incident']}"
 
 
-def _heading(r: dict) -> str:
+def _heading(r: Record) -> str:
     title = vocabulary().regimes[r["regime"]]["title"]
     return f"{_who(r)}：{_what(r)} — {title}"
 
 
-def _case_node(r: dict) -> dict:
+def _case_node(r: Record) -> dict:
     """The case as the file writes it: who, which case, the matter, the dates, every established
     fact, and apart those the regime says nothing of."""
     voc = vocabulary()
@@ -215,7 +218,7 @@ def _case_node(r: dict) -> dict:
     return node("案情", lines)
 
 
-def _summary_section(results: list[dict]) -> dict:
+def _summary_section(results: Sequence[Record]) -> dict:
     """With several incidents or regimes: one row each, before the details."""
     voc = vocabulary()
     rows = [
@@ -236,7 +239,7 @@ def _summary_section(results: list[dict]) -> dict:
     return {"heading": f"汇总（{len(results)} 项认定）", "nodes": [], "table": table}
 
 
-def check_document(results: list[dict]) -> dict:
+def check_document(results: Sequence[Record]) -> dict:
     sections = [{"heading": _heading(r), "nodes": result_nodes(r)} for r in results]
     if len(results) > 1:
         sections.insert(0, _summary_section(results))
@@ -248,7 +251,7 @@ def _goal_zh(goal: str) -> str:
     return voc.label("verdict", goal) if goal in voc.verdicts else f"可容错（{voc.label('outcome', goal)}）"
 
 
-def explain_document(items: list[dict]) -> dict:
+def explain_document(items: Sequence[Record]) -> dict:
     sections = []
     for e in items:
         body = result_nodes(e)
@@ -271,7 +274,7 @@ def explain_document(items: list[dict]) -> dict:
     return {"title": "容错纠错认定：理由说明", "sections": sections, "regimes": sorted({e["regime"] for e in items})}
 
 
-def _establish_node(t: dict, regime: str) -> dict:
+def _establish_node(t: Record, regime: str) -> dict:
     """「若要认定为……」: the fewest facts still to establish (cardinality-minimal), every way listed
     up to a bound; what all ways share first, then 以下任一组即可."""
     goal = _goal_zh(t["verdict"])
@@ -298,7 +301,7 @@ def _establish_node(t: dict, regime: str) -> dict:
     return node(head, children)
 
 
-def _change_phrase(c: dict, regime: str, verb: bool = True) -> str:
+def _change_phrase(c: Record, regime: str, verb: bool = True) -> str:
     """One change of a whatif or of the facts to establish, with its range: 查明「责任事故」：未达「重大」."""
     label, to = fact_label(c["fact"], regime), c.get("range") or value_zh(c["fact"], c["to"])
     if c["from"] is None:
@@ -306,7 +309,7 @@ def _change_phrase(c: dict, regime: str, verb: bool = True) -> str:
     return f"「{label}」由{value_zh(c['fact'], c['from'])}改为{to}"
 
 
-def _contrast_node(e: dict) -> dict:
+def _contrast_node(e: Record) -> dict:
     c = e["contrast"]
     now = verdict_zh(e["verdict"], e["outcome"])
     if c.get("already"):
@@ -326,15 +329,15 @@ def _contrast_node(e: dict) -> dict:
     return node(f"为何是「{now}」而不是「{_goal_zh(c['target'])}」", children)
 
 
-def _change_text(finding: dict, regime: str) -> str:
+def _change_text(finding: Record, regime: str) -> str:
     return "；".join(_change_phrase(c, regime) for c in finding["changes"])
 
 
-def _cite(finding: dict) -> str:
+def _cite(finding: Record) -> str:
     return f"（{'、'.join(finding['articles'])}）" if finding.get("articles") else ""
 
 
-def whatif_document(items: list[dict]) -> dict:
+def whatif_document(items: Sequence[Record]) -> dict:
     sections = []
     for w in items:
         goal = _goal_zh(w["target"])
@@ -357,7 +360,7 @@ def whatif_document(items: list[dict]) -> dict:
     return {"title": "容错纠错认定：反事实分析", "sections": sections, "regimes": sorted({w["regime"] for w in items})}
 
 
-def compare_document(items: list[dict]) -> dict:
+def compare_document(items: Sequence[Record]) -> dict:
     """The same incident under the five regimes as one table: regime × verdict, deciding articles,
     facts still to verify."""
     voc = vocabulary()
@@ -428,17 +431,17 @@ LEDGER_COLUMNS = [
 ]
 
 
-def ledger_row(r: dict) -> dict[str, str]:
+def ledger_row(r: Record) -> dict[str, str]:
     voc = vocabulary()
     regime = r["regime"]
 
-    def ground(g: dict) -> str:
+    def ground(g: Record) -> str:
         return f"{g['article']}（{voc.label('role', g['role'])}，{'成立' if g['effect'] == 'for' else '阻却'}）"
 
-    def step(p: dict) -> str:
+    def step(p: Record) -> str:
         return f"{voc.label('step', p['step'])}（{p['article']}）：{voc.label('status', p['status'])}"
 
-    def conflict(c: dict) -> str:
+    def conflict(c: Record) -> str:
         if c["kind"] == "rule_conflict":
             return f"虽符合{c['scenario']}，但有{c['exclusion']}情形，不予容错"
         return _conflict_text(c)

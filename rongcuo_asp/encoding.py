@@ -24,17 +24,7 @@ ENCODINGS = next(
 )
 SHARED_PARTS = ("template.lp", "verdict.lp", "outcome.lp")
 VOCAB_PREDICATES = {"holds", "level", "org", "rank", "subject_kind"}
-CITING_PREDICATES = {
-    "in_scope": "scope",
-    "by_reference": "scope",
-    "outside": "scope",
-    "scenario": "scenario",
-    "condition_met": "condition",
-    "exclusion": "exclusion",
-    "repeat_bar": "repeat",
-    "factor": "factor",
-    "outcome": "outcome",
-}
+CITING_PREDICATES = vocabulary().citing_predicates  # predicate -> role, from the atoms table
 TIMING_FACTS = ("deadline", "publicity")
 _ARTICLE = re.compile(r"^(第[一二三四五六七八九十百]+条)\s*(.*)$")
 _ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$")
@@ -143,7 +133,7 @@ class Encoding:
         for r in self.rules:
             for arg in r.head:
                 m = _CITATION.match(arg or "")
-                if m and r.pred in CITING_PREDICATES:
+                if m and arg and r.pred in CITING_PREDICATES:
                     out.setdefault(m.group(1), set()).add((arg, CITING_PREDICATES[r.pred]))
         for name in TIMING_FACTS:  # deadlines and publicity periods, cited as data too
             for entry in self.data.get(name, []):
@@ -236,7 +226,7 @@ def parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]
     from . import diskcache
 
     cached = diskcache.load("rules", text)
-    if cached is not None:
+    if isinstance(cached, dict):
         try:
             return _rules_from_json(cached)
         except (TypeError, ValueError, KeyError):
@@ -296,7 +286,7 @@ class _RawRule:
 
 def _parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
     raw: list[_RawRule] = []
-    data: dict[str, list[str]] = {}
+    data: dict[str, list] = {}
 
     def visit(stm) -> None:
         if stm.ast_type != ast.ASTType.Rule or stm.head.ast_type != ast.ASTType.Literal:
@@ -383,8 +373,8 @@ def _unfold(rule: _RawRule, defined: dict[str, list[_RawRule]], depth: int = 0):
     for subst, facts, via in variants:
         head = tuple(subst.get(t[1], t) if t[0] == "v" else t for t in rule.head)
         for values in _assignments(rule.ranges):
-            bound = [(neg, p, tuple(values.get(t[1], t) if t[0] == "v" else t for t in args)) for neg, p, args in facts]
-            yield head, bound, tuple(dict.fromkeys(via))
+            body = [(neg, p, tuple(values.get(t[1], t) if t[0] == "v" else t for t in args)) for neg, p, args in facts]
+            yield head, body, tuple(dict.fromkeys(via))
 
 
 def _scale_range(helper: str, dimension: str, bound: str) -> list[str]:
@@ -483,9 +473,8 @@ def regime_program(encoding_text: str, extra: tuple[str, ...] | list[str] = (), 
     then `extra` parts.  With show=False the parts' #show statements are dropped (the caller shows
     what it needs)."""
     texts = [*(shared_part(p) for p in SHARED_PARTS), encoding_text]
-    if not show:
-        texts = [t.replace("#show", "% #show") for t in texts]
-    return "\n".join([vocabulary().asp_facts(), *texts, *extra])
+    shows = [vocabulary().show_statements()] if show else []  # the atoms table says what is shown
+    return "\n".join([vocabulary().asp_facts(), *texts, *shows, *extra])
 
 
 def shared_part(name: str) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from .vocabulary import vocabulary
 
@@ -65,9 +65,12 @@ class Fact(NamedTuple):
         return ("-" if self.negated else "") + f"{self.pred}({','.join(map(str, self.args))})"
 
 
+T = TypeVar("T")
+
+
 @dataclass(slots=True)
-class Located:
-    value: object
+class Located(Generic[T]):
+    value: T
     line: int
 
 
@@ -76,11 +79,11 @@ class Subject:
     id: str
     case: str
     line: int
-    kind: Located | None = None
-    org: Located | None = None
-    rank: Located | None = None
-    name: Located | None = None  # display name, name(s, "林某")
-    holds: dict[str, Located] = field(default_factory=dict)  # feature -> bool
+    kind: Located[str] | None = None
+    org: Located[str] | None = None
+    rank: Located[str] | None = None
+    name: Located[str] | None = None  # display name, name(s, "林某")
+    holds: dict[str, Located[bool]] = field(default_factory=dict)  # feature -> bool
     evidence: dict[str, list[str]] = field(default_factory=dict)  # feature or org/rank/subject_kind -> sources
 
 
@@ -89,10 +92,10 @@ class Incident:
     id: str
     subject: str
     line: int
-    matter: Located | None = None
-    holds: dict[str, Located] = field(default_factory=dict)  # feature -> bool
-    levels: dict[str, Located] = field(default_factory=dict)  # dimension -> value
-    dates: dict[str, Located] = field(default_factory=dict)  # event -> datetime.date
+    matter: Located[Term] | None = None
+    holds: dict[str, Located[bool]] = field(default_factory=dict)  # feature -> bool
+    levels: dict[str, Located[str]] = field(default_factory=dict)  # dimension -> value
+    dates: dict[str, Located[dt.date]] = field(default_factory=dict)  # event -> datetime.date
     evidence: dict[str, list[str]] = field(default_factory=dict)  # feature, dimension or event -> sources
     expects: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     expect_grounds: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, citation, line)
@@ -106,7 +109,7 @@ class Case:
     line: int
     regimes: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
-    name: Located | None = None  # display name, name(c, "某区教育局容缺受理案")
+    name: Located[str] | None = None  # display name, name(c, "某区教育局容缺受理案")
 
 
 @dataclass
@@ -507,18 +510,7 @@ class _Checker:
         if choices is None:  # feature / value: checked with their holder / dimension
             return True
         if term.kind != "const" or term.value not in choices:
-            label = {
-                "regime": "办法",
-                "subject_kind": "当事人类别",
-                "org": "机关单位类型",
-                "rank": "职级",
-                "event": "日期事件",
-                "dimension": "程度维度",
-                "verdict": "结论",
-                "step": "程序步骤",
-                "status": "时限状态",
-                "outcome": "处理程度",
-            }[kind]
+            label = self.voc.data["argument_kinds"][kind]
             self.error(fact.line, f"未知的{label} {term}{_suggest(term.value, choices)}；可选：{', '.join(choices)}")
             return False
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .describe import fact_label, missing_zh, range_zh, value_zh, verdict_zh
@@ -60,7 +61,7 @@ class Question:
     text: str
     key: FactKey | None = None
     record: str | None = None
-    options: list[tuple[object, str]] = field(default_factory=list)  # (value, 中文); empty: free text or a date
+    options: Sequence[tuple[object, str]] = field(default_factory=list)  # (value, 中文); empty: free text or a date
     articles: list[dict] = field(default_factory=list)  # {"regime", "article", "text"}
     leads: list[str] = field(default_factory=list)  # 若为「是」：不予容错（第十条第（二）项）
     regimes: list[str] = field(default_factory=list)
@@ -237,12 +238,13 @@ class Interview:
         s = solver(regimes[0])
         values = s.values[key]
         name = naming.key(key)
+        options: list[tuple[object, str]]
         if key[0] == "holds":
             text = missing_zh(name, regimes[0] if len(regimes) == 1 else None) + "？"
             options = [(True, "是"), (False, "否")]
         else:
             subject = key[0] in ("org", "rank", "subject_kind")
-            text = _SUBJECT_ASKS.get(key[0]) or f"{fact_label(key[1])}的程度？"
+            text = missing_zh(name) + "？" if subject else f"{fact_label(key[1])}的程度？"
             options = [(v, value_zh(key[0] if subject else key[1], v)) for v in values]
         q = Question(inc.id, text, key=key, options=options, regimes=regimes, name=name)
         q.articles = self._articles(key, regimes)
@@ -371,6 +373,7 @@ class Interview:
                 "matter": f"matter({inc.id}, {string}).\n",
                 "occurred": f'date({inc.id}, occurred, "{value}").\n',
             }[q.record]
+        assert q.key is not None  # a fact question
         return Naming(inc).fact(q.key, value) + ".\n"
 
     def summary(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .describe import fact_zh, missing_zh
 from .documents import _checked_text, _procedure_node, deciding_articles
 from .results import CheckError
+from .schema import Record
 from .vocabulary import vocabulary
 
 NUMERALS = "一二三四五六七八九十"
@@ -42,7 +43,7 @@ def _with_evidence(fact: str, regime: str, evidence: dict[str, list[str]]) -> st
     return text + (f"（证据：{'；'.join(sources)}）" if sources else "")
 
 
-def opinion_document(r: dict) -> dict:
+def opinion_document(r: Record) -> dict:
     """The document model of the opinion: title, numbered sections of paragraphs, footer."""
     if r["verdict"] == "undetermined":
         missing = "；".join(missing_zh(m, r["regime"]) for m in r["missing"])
@@ -132,7 +133,7 @@ def opinion_document(r: dict) -> dict:
     }
 
 
-def _of_subject(fact: str, r: dict) -> bool:
+def _of_subject(fact: str, r: Record) -> bool:
     """A fact of the subject (its features and org/rank/kind), as opposed to one of the incident."""
     inside = fact.lstrip("-").split("(", 1)[1]
     return inside.split(",", 1)[0] == r["subject"]

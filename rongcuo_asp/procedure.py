@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .encoding import Encoding
 from .factfile import FactFile, FactFileError, Incident
+from .schema import ProcedureStep
 from .vocabulary import vocabulary
 
 # Years a reviewer supplied (--holidays): year -> (holidays, working days on a weekend).
@@ -153,23 +154,23 @@ def publicity_end(start: dt.date, n: int, is_workday=None) -> dt.date:
     return add_working_days(first, n - 1, is_workday)
 
 
-def _entry(article: str, step: str, due: dt.date | None, actual: dt.date | None, status: str, start: str) -> dict:
+def _entry(article: str, step: str, due: dt.date | None, actual: dt.date | None, status: str, start: str) -> ProcedureStep:
     return {
         "article": article,
         "step": step,
         "start": start,
-        "due": due and due.isoformat(),
-        "actual": actual and actual.isoformat(),
+        "due": due.isoformat() if due else None,
+        "actual": actual.isoformat() if actual else None,
         "status": status,
     }
 
 
-def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> tuple[list[dict], list[dict]]:
+def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> tuple[list[ProcedureStep], list[dict]]:
     """Procedure entries and date-order conflicts of one incident under one regime."""
     dates = {event: loc.value for event, loc in inc.dates.items()}
-    entries: list[dict] = []
+    entries: list[ProcedureStep] = []
 
-    def unknown_calendar(article: str, step: str, start: str, actual, fn, *args, year: int) -> dict:
+    def unknown_calendar(article: str, step: str, start: str, actual, fn, *args, year: int) -> ProcedureStep:
         entry = _entry(article, step, None, actual, "unknown_calendar", start)
         entry["estimate"] = fn(dates[start], *args, _weekdays_beyond_data).isoformat()
         entry["note"] = f"{year} 年节假日安排未收录，无法计算；按周一至周五估算，未计节假日与调休"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import explain
 from .describe import range_zh
 from .factfile import FactFile, Incident
 from .reasoner import FactKey, solver
 from .repeats import Repeats, derive_repeats
 from .results import CheckError, Naming, deciding_articles, evaluate, incident_result, known_facts
+from .schema import Record
 from .vocabulary import vocabulary
 from .whatif import Change, whatif
 
@@ -33,7 +36,7 @@ def find_incident(ff: FactFile, incident: str | None) -> list[Incident]:
     return [ff.incidents[incident]]
 
 
-def _goal(result: dict) -> str:
+def _goal(result: Record) -> str:
     return result["outcome"] if result["verdict"] == "tolerable" and result["outcome"] in OUTCOMES else result["verdict"]
 
 
@@ -41,7 +44,7 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
     contrast = target_code(contrast) if contrast else None
     s = solver(regime)
     result, decision, known = evaluate(ff, inc, regime, reps)
-    out = dict(result)
+    out: dict[str, Any] = dict(result)
     if result["verdict"] != "undetermined":
         goal = _goal(result)
         out["reason"] = {"goal": goal, "facts": [fact_text(inc, k, known[k]) for k in explain.why(s, known, goal)]}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import clingo
 
@@ -89,7 +89,7 @@ class RegimeSolver:
 
         def bind(key: FactKey, value: object, atom: clingo.Symbol) -> None:
             self.values.setdefault(key, []).append(value)
-            self.literals[(key, value)] = self.ctl.symbolic_atoms[atom].literal
+            self.literals[(key, value)] = _literal(self.ctl, atom)
             self.symbols[(key, value)] = atom
 
         for holder, table in (("i", voc.incident_features), ("s", voc.subject_features)):
@@ -152,9 +152,9 @@ class RegimeSolver:
             ctl = clingo.Control(["--warn=none", "--enum-mode=brave", "-n", "0"])
             ctl.add("base", [], regime_program(self.encoding.text, [shared_part("relevance.lp"), *keys], show=False))
             ctl.ground([("base", [])])
-            lits = {kv: ctl.symbolic_atoms[sym].literal for kv, sym in self.symbols.items()}
+            lits = {kv: _literal(ctl, sym) for kv, sym in self.symbols.items()}
             terms = {k: clingo.parse_term(key_term(k)) for k in self.deciding}
-            self._flip_lits = {k: ctl.symbolic_atoms[clingo.Function("flip", [t])].literal for k, t in terms.items()}
+            self._flip_lits = {k: _literal(ctl, clingo.Function("flip", [t])) for k, t in terms.items()}
             self._flip_key = {t: k for k, t in terms.items()}
             return ctl, lits
         ctl = clingo.Control(["--warn=none", f"--enum-mode={mode.split('-')[0]}", "-n", "0"])
@@ -171,7 +171,7 @@ class RegimeSolver:
         else:
             ctl.add("base", [], regime_program(self.encoding.text))
         ctl.ground([("base", [])])
-        return ctl, {kv: ctl.symbolic_atoms[sym].literal for kv, sym in self.symbols.items()}
+        return ctl, {kv: _literal(ctl, sym) for kv, sym in self.symbols.items()}
 
     @property
     def facts_ctl(self) -> clingo.Control:
@@ -190,7 +190,7 @@ class RegimeSolver:
 
     def goal_literal(self, goal: str) -> int:
         """The literal of a verdict, or of an outcome degree, of the generic incident."""
-        return self.ctl.symbolic_atoms[self.goal_symbol(goal)].literal
+        return _literal(self.ctl, self.goal_symbol(goal))
 
     def solve_once(self, assumptions: list[int], values_wanted: bool = True) -> tuple[bool, dict, list[int]]:
         """One satisfiability check: (sat, values of the fact keys in a model if wanted, unsat core)."""
@@ -206,13 +206,14 @@ class RegimeSolver:
         result = self.ctl.solve(
             assumptions=assumptions, on_model=on_model if values_wanted else None, on_core=lambda c: core.extend(c)
         )
-        return result.satisfiable, values, core
+        return bool(result.satisfiable), values, core
 
     def _configure(self, mode: str, models: int) -> None:
         """Set the enumeration mode and model count, touching the configuration only on a change."""
         if self._mode != (mode, models):
-            self.ctl.configuration.solve.enum_mode = mode
-            self.ctl.configuration.solve.models = models
+            solve = cast(Any, self.ctl.configuration.solve)  # clingo types the option groups loosely
+            solve.enum_mode = mode
+            solve.models = models
             self._mode = (mode, models)
 
     def _consequences(self, known: dict[FactKey, object], mode: str) -> frozenset[Shown]:
@@ -239,7 +240,7 @@ class RegimeSolver:
     def _pairs(brave: frozenset[Shown]) -> set[tuple[str, str | None]]:
         verdicts = {a.args[0] for a in brave if a.name == "verdict"}
         outcomes = {a.args[0] for a in brave if a.name == "outcome"}
-        pairs = {(v, None) for v in verdicts if v != "tolerable"}
+        pairs: set[tuple[str, str | None]] = {(v, None) for v in verdicts if v != "tolerable"}
         if "tolerable" in verdicts:
             pairs |= {("tolerable", o) for o in outcomes}
         return pairs
@@ -343,7 +344,7 @@ class RegimeSolver:
         goal = self._goals.get((verdict, outcome))
         if goal is None:
             atom = self.goal_symbol(outcome or verdict)  # an outcome implies its verdict, tolerable
-            goal = self._goals[(verdict, outcome)] = self.facts_ctl.symbolic_atoms[atom].literal
+            goal = self._goals[(verdict, outcome)] = _literal(self.facts_ctl, atom)
         return goal
 
 
@@ -358,6 +359,14 @@ def _last_model_symbols(ctl: clingo.Control, assumptions: list[int]) -> list[cli
 
 
 _UNSET = object()
+
+
+def _literal(ctl: clingo.Control, atom: clingo.Symbol) -> int:
+    """The solver literal of a ground atom (every fact value and goal is in the ground program)."""
+    found = ctl.symbolic_atoms[atom]
+    if found is None:
+        raise KeyError(atom)
+    return found.literal
 
 
 def _pattern_key(p) -> FactKey:

@@ -24,6 +24,7 @@ def derive_repeats(ff: FactFile) -> Repeats:
         return out
     facts = []
     for inc in with_matter:
+        assert inc.matter is not None
         facts.append(f"incident({inc.subject},{inc.id}). matter({inc.id},{inc.matter.value!s}).")
         if "occurred" in inc.dates:
             facts.append(f'date({inc.id},occurred,"{inc.dates["occurred"].value.isoformat()}").')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -10,24 +11,14 @@ from .factfile import FactFile, FactFileError, Incident
 from .procedure import review
 from .reasoner import Decision, FactKey, Shown, solver
 from .repeats import Repeats, derive_repeats
+from .schema import Factor, Ground, KnownFact, Record, Result
 from .vocabulary import vocabulary
 
-ROLE_ORDER = ["scope", "scenario", "condition", "exclusion", "repeat", "outcome"]
+ROLE_ORDER = vocabulary().role_order
 # Atoms of the model that are grounds, with their role and whether they speak for tolerance.
-GROUND_ATOMS = {
-    "in_scope": ("scope", "for"),
-    "out_of_scope": ("scope", "against"),
-    "outside": ("scope", "against"),
-    "scenario": ("scenario", "for"),
-    "no_scenario": ("scenario", "against"),
-    "condition_met": ("condition", "for"),
-    "condition_failed": ("condition", "against"),
-    "exclusion": ("exclusion", "against"),
-    "repeat_bar": ("repeat", "against"),
-    "outcome": ("outcome", "for"),
-}
+GROUND_ATOMS = vocabulary().ground_atoms
 # For grounds that say a rule did NOT fire: the rules whose failure is the reason.
-FAILED_RULES = {"out_of_scope": "in_scope", "no_scenario": "scenario", "condition_failed": "condition_met"}
+FAILED_RULES = {a: vocabulary().atoms[a]["failed"] for a in vocabulary().atoms_with("failed")}
 
 
 class CheckError(Exception):
@@ -175,7 +166,7 @@ def _rules_of(enc: Encoding, sym: Shown) -> tuple[list[Rule], str, str]:
     return rules, article, enc.quote(article)
 
 
-def _ground(enc: Encoding, sym: Shown, atoms: list[Atom], naming: Naming) -> dict:
+def _ground(enc: Encoding, sym: Shown, atoms: _Known, naming: Naming) -> Ground:
     role, effect = GROUND_ATOMS[sym.name]
     rules, article, text = _rules_of(enc, sym)
     readings: list[str] = []
@@ -193,7 +184,7 @@ def _ground(enc: Encoding, sym: Shown, atoms: list[Atom], naming: Naming) -> dic
             if support is not None:
                 facts += support
                 readings += [h for h in r.via if h in vocabulary().data["readings"]]
-    ground = {
+    ground: Ground = {
         "article": article,
         "role": role,
         "effect": effect,
@@ -208,11 +199,11 @@ def _ground(enc: Encoding, sym: Shown, atoms: list[Atom], naming: Naming) -> dic
     return ground
 
 
-def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> dict:
+def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> Result:
     return evaluate(ff, inc, regime, reps)[0]
 
 
-def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[dict, Decision, dict[FactKey, object]]:
+def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[Result, Decision, dict[FactKey, object]]:
     """The result of one incident under one regime, with the solver's decision and the known facts."""
     s = solver(regime)
     enc = s.encoding
@@ -240,7 +231,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
             for g in grounds:
                 if g["role"] == "scope" and g["article"] == sym.args[0]:
                     g["by_reference"] = True
-    factors = []
+    factors: list[Factor] = []
     for sym in dec.cautious:
         if sym.name == "factor":
             rules, article, text = _rules_of(enc, sym)
@@ -275,7 +266,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
                 "kind": "repeat",
                 "incident": inc.id,
                 "repeats": earlier,
-                "matter": inc.matter.value.value,
+                "matter": matter_text(inc),
                 "article": bar or _repeat_article(enc),
                 "effect": _repeat_effect(enc),
             }
@@ -285,20 +276,22 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
             {
                 "kind": "repeat_unsettled",
                 "incident": inc.id,
-                "matter": inc.matter.value.value,
+                "matter": matter_text(inc),
                 "resolution": "同一事由的失误发生日期缺失或相同，无法判定先后：是否重复待核实",
             }
         )
     sources = _evidence(ff, inc, known, naming)
-    for item in (*grounds, *factors):
-        cited = {f: sources[f] for f in item["facts"] if f in sources}
-        if cited:
-            item["evidence"] = cited
+    for g in grounds:
+        if cited := {f: sources[f] for f in g["facts"] if f in sources}:
+            g["evidence"] = cited
+    for f in factors:
+        if cited := {x: sources[x] for x in f["facts"] if x in sources}:
+            f["evidence"] = cited
     procedure, order_conflicts = review(ff, inc, enc, dec.outcome)
     conflicts.extend(order_conflicts)
     case = ff.cases[ff.subjects[inc.subject].case]
     subject = ff.subjects[inc.subject]
-    result = {
+    result: Result = {
         "file": ff.path,
         "case": case.id,
         "subject": inc.subject,
@@ -307,7 +300,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
         # the case as written: display names, the matter, the dates, every established fact
         "case_name": case.name.value if case.name else None,
         "subject_name": subject.name.value if subject.name else None,
-        "matter": inc.matter.value.value if inc.matter else None,
+        "matter": matter_text(inc),
         "dates": {e: inc.dates[e].value.isoformat() for e in vocabulary().events if e in inc.dates},
         # `read`: some rule of the regime reads it (false: the regime says nothing of it)
         "known": [
@@ -335,6 +328,11 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[d
     return result, dec, known
 
 
+def matter_text(inc: Incident) -> str | None:
+    """The incident's matter as written (a string's text or a constant's name), None if unstated."""
+    return inc.matter.value.value if inc.matter else None
+
+
 def _evidence(ff: FactFile, inc: Incident, known: dict[FactKey, object], naming: Naming) -> dict[str, list[str]]:
     """The evidence (evidence/3) of each established fact, by the fact as a report writes it."""
     subj = ff.subjects[inc.subject]
@@ -351,14 +349,14 @@ def _evidence(ff: FactFile, inc: Incident, known: dict[FactKey, object], naming:
     return out
 
 
-def _known_entry(fact: str, read: bool, sources: dict[str, list[str]]) -> dict:
-    entry: dict = {"fact": fact, "read": read}
+def _known_entry(fact: str, read: bool, sources: dict[str, list[str]]) -> KnownFact:
+    entry: KnownFact = {"fact": fact, "read": read}
     if fact in sources:
         entry["evidence"] = sources[fact]
     return entry
 
 
-def evidence_gaps(verdict: str, grounds: list[dict], sources: dict[str, list[str]], checked: list[str] = ()) -> list[str]:
+def evidence_gaps(verdict: str, grounds: list[Ground], sources: dict[str, list[str]], checked: Sequence[str] = ()) -> list[str]:
     """The facts that decide the verdict and outcome and have no evidence: for a tolerable incident
     every ground's facts (scope, scenario, conditions, degree) and the facts that rule out each
     exclusion (`checked`), otherwise the grounds against."""
@@ -379,11 +377,11 @@ def _exclusions_checked(enc: Encoding, verdict: str, atoms: list[Atom], naming: 
     return list(dict.fromkeys(naming.atom(a) for found in blocked.values() for a in min(found, key=len)))
 
 
-def deciding_articles(r: dict) -> list[str]:
+def deciding_articles(r: Record) -> list[str]:
     """The articles that decide a result's verdict: for a tolerable incident its scenario and
     outcome grounds, for not_applicable its scope grounds against, otherwise every ground against."""
 
-    def decides(g: dict) -> bool:
+    def decides(g: Record) -> bool:
         if r["verdict"] == "tolerable":
             return g["role"] in ("scenario", "outcome")
         if r["verdict"] == "not_applicable":
@@ -423,7 +421,7 @@ def regimes_for(ff: FactFile, case_id: str, option: str | None) -> list[str]:
     return case.regimes
 
 
-def check_file(ff: FactFile, regime_option: str | None) -> list[dict]:
+def check_file(ff: FactFile, regime_option: str | None) -> list[Result]:
     reps = derive_repeats(ff)
     results = []
     for case_id in ff.cases:

@@ -9,6 +9,7 @@ from .describe import verdict_zh
 from .factfile import FactFile
 from .repeats import derive_repeats
 from .results import incident_result
+from .schema import Record
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Expectation:
     message: str = ""
 
 
-def _summary(result: dict) -> str:
+def _summary(result: Record) -> str:
     grounds = "; ".join(f"{g['article']} {g['role']}/{g['effect']}" for g in result["grounds"]) or "—"
     return f"      grounds: {grounds}\n      missing: {', '.join(result['missing']) or '—'}"
 
@@ -40,7 +41,9 @@ def expectations(ff: FactFile, known: dict[tuple[str, str], dict] | None = None)
     out: list[Expectation] = []
     known = known or {}
     for inc in ff.incidents.values():
-        regimes = dict.fromkeys(e[0] for e in [*inc.expects, *inc.expect_grounds, *inc.expect_missing, *inc.expect_procedure])
+        regimes = dict.fromkeys(
+            str(e[0]) for e in [*inc.expects, *inc.expect_grounds, *inc.expect_missing, *inc.expect_procedure]
+        )
         results = {r: known.get((inc.id, r)) or incident_result(ff, inc, r, reps) for r in regimes}
 
         def add(regime: str, line: int, text: str, ok: bool, message: str, inc=inc) -> None:
@@ -72,9 +75,9 @@ def expectations(ff: FactFile, known: dict[tuple[str, str], dict] | None = None)
             message = f"expected {fact} among facts to verify\n{_summary(results[regime])}"
             add(regime, line, f'expect_missing({inc.id}, {regime}, "{fact}")', ok, message)
         for regime, step, status, line in inc.expect_procedure:
-            got = [p["status"] for p in results[regime]["procedure"] if p["step"] == step]
-            message = f"expected procedure step {step} {status}, got {got or 'no such step'}"
-            add(regime, line, f"expect_procedure({inc.id}, {regime}, {step}, {status})", status in got, message)
+            statuses = [p["status"] for p in results[regime]["procedure"] if p["step"] == step]
+            message = f"expected procedure step {step} {status}, got {statuses or 'no such step'}"
+            add(regime, line, f"expect_procedure({inc.id}, {regime}, {step}, {status})", status in statuses, message)
     return sorted(out, key=lambda e: e.line)
 
 

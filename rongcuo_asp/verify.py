@@ -21,21 +21,8 @@ from .encoding import ENCODINGS, load_encoding, parse_rules, regime_program, sha
 from .reasoner import key_term, solver
 from .vocabulary import vocabulary
 
-DECIDING = ("in_scope", "outside", "scenario", "condition_met", "exclusion", "repeat_bar")
-RESERVED = (
-    "verdict",
-    "degree",
-    "barred",
-    "not_applicable",
-    "scoped",
-    "has_scenario",
-    "condition_failed",
-    "no_scenario",
-    "out_of_scope",
-    "defeated",
-    "violation",
-    "sole",
-)
+DECIDING = vocabulary().atoms_with("deciding")
+RESERVED = vocabulary().atoms_with("reserved")  # derived by the shared parts only
 
 
 @dataclass
@@ -237,7 +224,7 @@ def verify_repeats() -> Finding:
     ctl.ground([("base", [])])
     atoms = _find_counterexample(ctl)
     ok = atoms is None
-    ce = None if ok else "\n".join(f"{a}." for a in atoms if a.name in ("date", "matter", "incident")) + "\n"
+    ce = None if atoms is None else "\n".join(f"{a}." for a in atoms if a.name in ("date", "matter", "incident")) + "\n"
     return Finding(
         "repeat.lp",
         "repeats derived from dates",

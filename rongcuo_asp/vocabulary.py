@@ -71,6 +71,35 @@ class Vocabulary:
     def outcomes(self) -> dict[str, str]:
         return self.data["outcomes"]
 
+    @property
+    def atoms(self) -> dict[str, dict]:
+        """The derived atoms' table (role, effect, citing, deciding, failed, shown, reserved, arity)."""
+        return {a: e for a, e in self.data["atoms"].items() if not a.startswith("_")}
+
+    def atoms_with(self, flag: str) -> tuple[str, ...]:
+        """The atoms whose entry sets `flag` (citing, deciding, shown, reserved, effect, failed)."""
+        return tuple(a for a, e in self.atoms.items() if e.get(flag))
+
+    @cached_property
+    def citing_predicates(self) -> dict[str, str]:
+        """Predicates whose rules cite an article, with the role they play."""
+        return {a: self.atoms[a]["role"] for a in self.atoms_with("citing")}
+
+    @cached_property
+    def ground_atoms(self) -> dict[str, tuple[str, str]]:
+        """Shown atoms that are grounds: their role and effect (for / against tolerance)."""
+        return {a: (self.atoms[a]["role"], self.atoms[a]["effect"]) for a in self.atoms_with("effect")}
+
+    @cached_property
+    def role_order(self) -> list[str]:
+        """The roles grounds play, in the law's order (the roles table's order)."""
+        used = {role for role, _ in self.ground_atoms.values()}
+        return [r for r in self.data["roles"] if r in used]
+
+    def show_statements(self) -> str:
+        """The #show statements of every shown atom (the reasoner reads these)."""
+        return "\n".join(f"#show {a}/{self.atoms[a]['arity']}." for a in self.atoms_with("shown")) + "\n"
+
     def label(self, kind: str, name: str, regime: str | None = None) -> str:
         """Chinese label of a name of one kind (feature, org, rank, scale value 'dim.value', ...).
         A feature may have a regime's own wording (taken from its text): `zh_by_regime`."""

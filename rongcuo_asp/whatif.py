@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, cast
 
 import clingo
 
@@ -108,7 +109,7 @@ class WhatIf:
             sat, completion, _ = self.check.solve_once([-goal_lit, *self.check.assumptions(after)])
             return completion if sat else None
 
-        conf = self.ctl.configuration.solve
+        conf = cast(Any, self.ctl.configuration.solve)  # clingo types the option groups loosely
         try:
             # 1. The optimum, one candidate at a time: the master is a relaxation, so the first
             #    optimal candidate that is entailed has the true minimal number of changes.

@@ -77,10 +77,10 @@ def _display_width(text: str) -> int:
 def install() -> None:
     import click.formatting
 
-    click.formatting.term_len = _display_width
+    setattr(click.formatting, "term_len", _display_width)  # noqa: B010 (a library's module global)
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = _gettext
+            setattr(module, "_", _gettext)  # noqa: B010
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            setattr(module, "ngettext", _ngettext)  # noqa: B010
