@@ -10,7 +10,6 @@ rule that can decide a verdict carries a literal citation.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 
@@ -35,16 +34,13 @@ class Finding:
     seconds: float = 0.0
 
 
-def _parts() -> dict[str, str]:
-    text = shared_part("verify.lp")
-    chunks = re.split(r"^#program (\w+)\.\s*$", text, flags=re.M)
-    return {chunks[n]: chunks[n + 1] for n in range(1, len(chunks), 2)}
-
-
-def _control(text: str, extra: list[str], args: list[str] | None = None) -> clingo.Control:
+def _control(text: str, extra: list[str], args: list[str] | None = None, parts: tuple[str, ...] = ()) -> clingo.Control:
+    """The regime's program with `extra` facts, and verify.lp loaded whole with the named
+    `#program` parts ground (each states the negation of one property)."""
     ctl = clingo.Control(["--warn=none", *(args or [])])
     ctl.add("base", [], regime_program(text, extra))
-    ctl.ground([("base", [])])
+    ctl.add("base", [], shared_part("verify.lp"))
+    ctl.ground([("base", []), *((part, []) for part in parts)])
     return ctl
 
 
@@ -76,9 +72,9 @@ def _find_counterexample(ctl: clingo.Control) -> list[clingo.Symbol] | None:
     return found
 
 
-def _check(regime: str, prop: str, text: str, extra: list[str], incidents=("i",), ok_text="") -> Finding:
+def _check(regime: str, prop: str, text: str, parts: tuple[str, ...], extra: list[str], incidents=("i",), ok_text="") -> Finding:
     t0 = time.perf_counter()
-    atoms = _find_counterexample(_control(text, extra))
+    atoms = _find_counterexample(_control(text, extra, parts=parts))
     secs = time.perf_counter() - t0
     if atoms is None:
         return Finding(regime, prop, True, ok_text or "证明成立（无反例，UNSAT）", seconds=secs)
@@ -150,28 +146,24 @@ def _vocabulary(regime: str, text: str) -> Finding:
 def verify_regime(regime: str, text: str | None = None) -> list[Finding]:
     """All properties for one regime (`text` replaces the regime's encoding, for testing)."""
     text = text if text is not None else load_encoding(regime).text
-    parts = _parts()
     findings = _static(regime, text)
     findings.append(_vocabulary(regime, text))
-    findings.append(_check(regime, "exactly one verdict", text, [parts["one_verdict"]]))
-    findings.append(_check(regime, "exactly one outcome when tolerable", text, [parts["one_outcome"]]))
+    findings.append(_check(regime, "exactly one verdict", text, ("one_verdict",), []))
+    findings.append(_check(regime, "exactly one outcome when tolerable", text, ("one_outcome",), []))
     findings.append(
         _check(
             regime,
             "monotone exclusions",
             text,
-            [parts["second_incident"], parts["monotone"], *_bad_literals(regime, text)],
+            ("second_incident", "monotone"),
+            _bad_literals(regime, text),
             ("i", "j"),
         )
     )
     relevant = solver(regime).relevant if text == load_encoding(regime).text else []
     same = [f"same(h({k[2]}))." for k in relevant if k[0] == "holds" and k[1] == "i"]
     same += [f"same(l({k[1]}))." for k in relevant if k[0] == "level"]
-    findings.append(
-        _check(
-            regime, "facts no rule reads never matter", text, [parts["second_incident"], parts["relevance"], *same], ("i", "j")
-        )
-    )
+    findings.append(_check(regime, "facts no rule reads never matter", text, ("second_incident", "relevance"), same, ("i", "j")))
     if text == load_encoding(regime).text:
         s = solver(regime)
         keys = [f"rel_key({key_term(k)})." for k in s.deciding]
@@ -180,17 +172,18 @@ def verify_regime(regime: str, text: str | None = None) -> list[Finding]:
                 regime,
                 "relevance compares two completions differing in one fact",
                 text,
-                [shared_part("relevance.lp"), parts["relevance_pairs"], *keys],
+                ("relevance_pairs",),
+                [shared_part("relevance.lp"), *keys],
                 ("i", "j"),
             )
         )
-    findings.append(_live(regime, text, parts["live"]))
+    findings.append(_live(regime, text))
     return findings
 
 
-def _live(regime: str, text: str, part: str) -> Finding:
+def _live(regime: str, text: str) -> Finding:
     t0 = time.perf_counter()
-    ctl = _control(text, [part], ["--enum-mode=brave", "-n", "0"])
+    ctl = _control(text, [], ["--enum-mode=brave", "-n", "0"], ("live",))
     live: set[str] = set()
     with ctl.solve(yield_=True) as handle:
         for model in handle:
