@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from .describe import fact_label, missing_zh, range_zh, value_zh, verdict_zh
 from .factfile import FactFile, Incident, Term, parse_fact_text
+from .provenance import Naming
 from .reasoner import FactKey, solver
 from .repeats import derive_repeats
-from .results import Naming, known_facts
+from .results import known_facts
 from .vocabulary import vocabulary
 
 # The subject's facts, asked first and in this order (where they can still matter).

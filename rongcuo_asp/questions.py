@@ -7,9 +7,10 @@ from typing import Any
 from . import explain
 from .describe import range_zh
 from .factfile import FactFile, Incident
+from .provenance import Naming
 from .reasoner import FactKey, solver
 from .repeats import Repeats, derive_repeats
-from .results import CheckError, Naming, deciding_articles, evaluate, incident_result, known_facts
+from .results import CheckError, deciding_articles, evaluate, incident_result, known_facts
 from .schema import Record
 from .vocabulary import vocabulary
 from .whatif import Change, whatif

@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 
-from .encoding import Encoding, Pattern, Rule, citation_key
+from .encoding import Encoding, citation_key
 from .factfile import FactFile, FactFileError, Incident
 from .procedure import review
-from .reasoner import Decision, FactKey, Shown, solver
+from .provenance import GROUND_ATOMS, KnownAtoms, Naming, atoms_of, exclusions_checked, ground_of, rules_of, support
+from .reasoner import Decision, FactKey, solver
 from .repeats import Repeats, derive_repeats
 from .schema import Factor, Ground, KnownFact, Record, Result
 from .vocabulary import vocabulary
 
 ROLE_ORDER = vocabulary().role_order
-# Atoms of the model that are grounds, with their role and whether they speak for tolerance.
-GROUND_ATOMS = vocabulary().ground_atoms
-# For grounds that say a rule did NOT fire: the rules whose failure is the reason.
-FAILED_RULES = {a: vocabulary().atoms[a]["failed"] for a in vocabulary().atoms_with("failed")}
 
 
 class CheckError(Exception):
     """A usage problem that is the input's fault (exit status 2)."""
-
-
-@dataclass(frozen=True)
-class Atom:
-    negated: bool
-    pred: str
-    args: tuple[str, ...]
 
 
 def repeated_value(inc: Incident, reps: Repeats) -> bool | None:
@@ -60,145 +48,6 @@ def known_facts(ff: FactFile, inc: Incident, reps: Repeats) -> dict[FactKey, obj
     return known
 
 
-def _atoms(known: dict[FactKey, object]) -> list[Atom]:
-    out = []
-    for key, value in known.items():
-        if key[0] == "holds":
-            out.append(Atom(value is False, "holds", ("$I" if key[1] == "i" else "$S", key[2])))
-        elif key[0] == "level":
-            out.append(Atom(False, "level", ("$I", key[1], str(value))))
-        else:
-            out.append(Atom(False, key[0], ("$S", str(value))))
-    return out
-
-
-def _matches(p: Pattern, a: Atom) -> bool:
-    if p.pred != a.pred or len(p.args) != len(a.args):
-        return False
-    return all(x is None or x == y for x, y in zip(p.args, a.args, strict=True))
-
-
-class _Known(list):
-    """The known atoms of an incident, indexed by everything but their last argument."""
-
-    def __init__(self, atoms: list[Atom]):
-        super().__init__(atoms)
-        self.by_prefix: dict[tuple, list[Atom]] = {}
-        for a in atoms:
-            self.by_prefix.setdefault((a.negated, a.pred, a.args[:-1]), []).append(a)
-
-    def find(self, p: Pattern) -> Atom | None:
-        for a in self.by_prefix.get((p.negated, p.pred, p.args[:-1]), ()):
-            if p.args[-1] is None or p.args[-1] == a.args[-1]:
-                return a
-        return None
-
-
-def _support(rule: Rule, atoms: _Known) -> list[Atom] | None:
-    """The known atoms that make every vocabulary literal of the rule's body true, or None."""
-    found = []
-    for p in rule.body:
-        if None in p.args[:-1]:  # a variable inside a literal: match by scanning
-            hit = next((a for a in atoms if a.pred == p.pred and a.negated == p.negated and _matches(p, a)), None)
-        else:
-            hit = atoms.find(p)
-        if hit is None:
-            return None
-        found.append(hit)
-    return found
-
-
-def _contradiction(rule: Rule, atoms: list[Atom]) -> list[Atom]:
-    """Known facts that keep the rule from firing: the opposite literal, or another value."""
-    exact, loose = [], []
-    for p in rule.body:
-        for a in atoms:
-            if a.pred != p.pred or len(a.args) != len(p.args):
-                continue
-            if p.pred == "holds":
-                if a.args == p.args and a.negated != p.negated:
-                    exact.append(a)
-            elif all(x is None or x == y for x, y in zip(p.args[:-1], a.args[:-1], strict=True)):
-                if p.args[-1] is None:
-                    loose.append(a)
-                elif a.args[-1] != p.args[-1]:
-                    exact.append(a)
-    return exact or loose
-
-
-def _head_matches(rule: Rule, args: list[str]) -> bool:
-    return len(rule.head) == len(args) and all(h is None or h == a for h, a in zip(rule.head, args, strict=True))
-
-
-class Naming:
-    """Generic names ($I, $S, i, s) -> the file's incident and subject."""
-
-    def __init__(self, inc: Incident):
-        self.inc, self.subj = inc.id, inc.subject
-
-    def atom(self, a: Atom) -> str:
-        args = [self.inc if x == "$I" else self.subj if x == "$S" else x for x in a.args]
-        return ("-" if a.negated else "") + f"{a.pred}({','.join(args)})"
-
-    def fact(self, key: FactKey, value: object) -> str:
-        """A fact key with a value as the file writes it: -holds(i1,private_gain), level(i1,harm,minor)."""
-        return self.atom(_atoms({key: value})[0])
-
-    def key(self, key: FactKey) -> str:
-        if key[0] == "holds":
-            return f"holds({self.inc if key[1] == 'i' else self.subj},{key[2]})"
-        if key[0] == "level":
-            return f"level({self.inc},{key[1]})"
-        return f"{key[0]}({self.subj})"
-
-
-@cache
-def _rules_of(enc: Encoding, sym: Shown) -> tuple[list[Rule], str, str]:
-    """The rules that derive a shown atom (for a failure ground: whose failure it records), its
-    article and that article's quoted text; the generic incident has few shown atoms, so each
-    is looked up once."""
-    args = list(sym.args)
-    article = args[-1] if sym.name == "outcome" else args[0]
-    if sym.name in FAILED_RULES:
-        rules = [r for r in enc.rules_for(FAILED_RULES[sym.name]) if sym.name != "condition_failed" or r.head[0] == article]
-    else:
-        rules = [r for r in enc.rules_by_head(sym.name, args[0]) if _head_matches(r, args)]
-    return rules, article, enc.quote(article)
-
-
-def _ground(enc: Encoding, sym: Shown, atoms: _Known, naming: Naming) -> Ground:
-    role, effect = GROUND_ATOMS[sym.name]
-    rules, article, text = _rules_of(enc, sym)
-    readings: list[str] = []
-    if sym.name in FAILED_RULES:
-        # A rule written once may stand for several variants (one per admitted scale value): per rule,
-        # the facts that block its least-blocked variant.
-        blocked: dict[int, list[list[Atom]]] = {}
-        for r in rules:
-            blocked.setdefault(r.line, []).append(_contradiction(r, atoms))
-        facts = [f for found in blocked.values() for f in min(found, key=len)]
-    else:
-        facts = []
-        for r in rules:
-            support = _support(r, atoms)
-            if support is not None:
-                facts += support
-                readings += [h for h in r.via if h in vocabulary().data["readings"]]
-    ground: Ground = {
-        "article": article,
-        "role": role,
-        "effect": effect,
-        "facts": list(dict.fromkeys(naming.atom(f) for f in facts)),
-        "text": text,
-    }
-    stated = [*enc.readings(article), *(vocabulary().data["readings"][h] for h in dict.fromkeys(readings))]
-    if stated:
-        ground["reading"] = "；".join(stated)
-    if sym.name == "outcome":
-        ground["outcome"] = sym.args[0]
-    return ground
-
-
 def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> Result:
     return evaluate(ff, inc, regime, reps)[0]
 
@@ -222,9 +71,9 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[R
         )
     known = known_facts(ff, inc, reps)
     dec = s.decide(known)
-    atoms = _Known(_atoms(known))
+    atoms = KnownAtoms(atoms_of(known))
     naming = Naming(inc)
-    grounds = [_ground(enc, sym, atoms, naming) for sym in dec.cautious if sym.name in GROUND_ATOMS]
+    grounds = [ground_of(enc, sym, atoms, naming) for sym in dec.cautious if sym.name in GROUND_ATOMS]
     grounds.sort(key=lambda g: (ROLE_ORDER.index(g["role"]), citation_key(g["article"]), g["effect"]))
     for sym in dec.cautious:  # scope by reference (参照执行) is marked on its scope ground
         if sym.name == "by_reference":
@@ -234,8 +83,8 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[R
     factors: list[Factor] = []
     for sym in dec.cautious:
         if sym.name == "factor":
-            rules, article, text = _rules_of(enc, sym)
-            facts = [naming.atom(f) for r in rules for f in (_support(r, atoms) or [])]
+            rules, article, text = rules_of(enc, sym)
+            facts = [naming.atom(f) for r in rules for f in (support(r, atoms) or [])]
             factors.append({"article": article, "kind": sym.args[1], "facts": list(dict.fromkeys(facts)), "text": text})
     factors.sort(key=lambda f: (citation_key(f["article"]), f["kind"] != "favourable"))
     for sym in sorted(dec.cautious):
@@ -323,7 +172,7 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[R
         "factors": factors,
         "procedure": procedure,
         "conflicts": conflicts,
-        "evidence_gaps": evidence_gaps(dec.verdict, grounds, sources, _exclusions_checked(enc, dec.verdict, atoms, naming)),
+        "evidence_gaps": evidence_gaps(dec.verdict, grounds, sources, exclusions_checked(enc, dec.verdict, atoms, naming)),
     }
     return result, dec, known
 
@@ -364,17 +213,6 @@ def evidence_gaps(verdict: str, grounds: list[Ground], sources: dict[str, list[s
         return []
     deciding = [f for g in grounds if verdict == "tolerable" or g["effect"] == "against" for f in g["facts"]]
     return [f for f in dict.fromkeys([*deciding, *checked]) if f not in sources]
-
-
-def _exclusions_checked(enc: Encoding, verdict: str, atoms: list[Atom], naming: Naming) -> list[str]:
-    """For a tolerable incident: the established facts that keep each exclusion and repeat rule from
-    firing (per rule written, its least-blocked variant), what 经审查，不存在……情形 rests on."""
-    if verdict != "tolerable":
-        return []
-    blocked: dict[int, list[list[Atom]]] = {}
-    for r in [*enc.rules_for("exclusion"), *enc.rules_for("repeat_bar")]:
-        blocked.setdefault(r.line, []).append(_contradiction(r, atoms))
-    return list(dict.fromkeys(naming.atom(a) for found in blocked.values() for a in min(found, key=len)))
 
 
 def deciding_articles(r: Record) -> list[str]:

@@ -53,15 +53,17 @@ def test_reports_show_evidence_and_the_gaps(write):
     # exclusion (第十条), that has no evidence
     ground_facts = {f for g in r["grounds"] for f in g["facts"]}
     excluded = {"-holds(i1,political_discipline_violation)", "-holds(i1,private_gain)", "level(i1,accident,none)"}
-    assert set(r["evidence_gaps"]) == (ground_facts | excluded | {"level(i1,environment,none)", "level(i1,mass_incident,none)"}) - {
-        "org(wang,government)"
-    }
+    assert set(r["evidence_gaps"]) == (
+        ground_facts | excluded | {"level(i1,environment,none)", "level(i1,mass_incident,none)"}
+    ) - {"org(wang,government)"}
     text = run("check", path).output
     assert "证据：任职文件" in text and f"证据缺口（决定结论的事实中尚无证据材料的 {len(r['evidence_gaps'])} 项）" in text
 
 
 def test_gaps_of_a_refusal_are_the_grounds_against(write):
-    path = write(BEIJING.replace("-holds(i1, private_gain).", "holds(i1, private_gain).") + 'evidence(i1, private_gain, "审计报告").\n')
+    path = write(
+        BEIJING.replace("-holds(i1, private_gain).", "holds(i1, private_gain).") + 'evidence(i1, private_gain, "审计报告").\n'
+    )
     [r] = json.loads(run("check", path, "--format", "json").stdout)["results"]
     assert r["verdict"] == "not_tolerable" and r["evidence_gaps"] == []  # the one deciding fact has its evidence
 
@@ -82,8 +84,9 @@ def test_opinion_docx_sections_and_every_fact_sentence_traces_to_a_stated_fact(w
     assert headings == ["一、当事人基本情况", "二、失误错误事实", "三、认定理由", "四、判断因素", "五、处理意见", "六、程序"]
     # 失误错误事实: one numbered sentence per established incident fact, each the fact as the file states it
     ff = read_fact_file(path)
+    from rongcuo_asp.provenance import Naming
     from rongcuo_asp.repeats import derive_repeats
-    from rongcuo_asp.results import Naming, known_facts
+    from rongcuo_asp.results import known_facts
 
     inc = ff.incidents["i1"]
     stated = {fact_zh(Naming(inc).fact(k, v), "beijing") for k, v in known_facts(ff, inc, derive_repeats(ff)).items()}

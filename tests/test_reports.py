@@ -10,9 +10,9 @@ from rongcuo_asp.cli import main
 from rongcuo_asp.encoding import load_encoding
 from rongcuo_asp.vocabulary import vocabulary
 
-NAMED = BEIJING.replace(
-    "subject(c1, wang).\n", 'subject(c1, wang).\nname(wang, "王某").\nname(c1, "某区容缺受理案").\n'
-).replace("holds(i1, remedied).\n", 'holds(i1, remedied).\nmatter(i1, "容缺受理试点").\ndate(i1, occurred, "2024-03-15").\n')
+NAMED = BEIJING.replace("subject(c1, wang).\n", 'subject(c1, wang).\nname(wang, "王某").\nname(c1, "某区容缺受理案").\n').replace(
+    "holds(i1, remedied).\n", 'holds(i1, remedied).\nmatter(i1, "容缺受理试点").\ndate(i1, occurred, "2024-03-15").\n'
+)
 
 
 def run(*args):

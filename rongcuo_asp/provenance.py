@@ -1,0 +1,175 @@
+"""Provenance: which established facts make a shown atom of the model hold, or keep a rule from
+firing; the grounds a result lists, each with its article, quoted text and facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .encoding import Encoding, Pattern, Rule
+from .factfile import Incident
+from .reasoner import FactKey, Shown
+from .schema import Ground
+from .vocabulary import vocabulary
+
+# Atoms of the model that are grounds, with their role and whether they speak for tolerance.
+GROUND_ATOMS = vocabulary().ground_atoms
+# For grounds that say a rule did NOT fire: the rules whose failure is the reason.
+FAILED_RULES = {a: vocabulary().atoms[a]["failed"] for a in vocabulary().atoms_with("failed")}
+
+
+@dataclass(frozen=True)
+class Atom:
+    negated: bool
+    pred: str
+    args: tuple[str, ...]
+
+
+def atoms_of(known: dict[FactKey, object]) -> list[Atom]:
+    out = []
+    for key, value in known.items():
+        if key[0] == "holds":
+            out.append(Atom(value is False, "holds", ("$I" if key[1] == "i" else "$S", key[2])))
+        elif key[0] == "level":
+            out.append(Atom(False, "level", ("$I", key[1], str(value))))
+        else:
+            out.append(Atom(False, key[0], ("$S", str(value))))
+    return out
+
+
+def _matches(p: Pattern, a: Atom) -> bool:
+    if p.pred != a.pred or len(p.args) != len(a.args):
+        return False
+    return all(x is None or x == y for x, y in zip(p.args, a.args, strict=True))
+
+
+class KnownAtoms(list):
+    """The known atoms of an incident, indexed by everything but their last argument."""
+
+    def __init__(self, atoms: list[Atom]):
+        super().__init__(atoms)
+        self.by_prefix: dict[tuple, list[Atom]] = {}
+        for a in atoms:
+            self.by_prefix.setdefault((a.negated, a.pred, a.args[:-1]), []).append(a)
+
+    def find(self, p: Pattern) -> Atom | None:
+        for a in self.by_prefix.get((p.negated, p.pred, p.args[:-1]), ()):
+            if p.args[-1] is None or p.args[-1] == a.args[-1]:
+                return a
+        return None
+
+
+def support(rule: Rule, atoms: KnownAtoms) -> list[Atom] | None:
+    """The known atoms that make every vocabulary literal of the rule's body true, or None."""
+    found = []
+    for p in rule.body:
+        if None in p.args[:-1]:  # a variable inside a literal: match by scanning
+            hit = next((a for a in atoms if a.pred == p.pred and a.negated == p.negated and _matches(p, a)), None)
+        else:
+            hit = atoms.find(p)
+        if hit is None:
+            return None
+        found.append(hit)
+    return found
+
+
+def contradiction(rule: Rule, atoms: list[Atom]) -> list[Atom]:
+    """Known facts that keep the rule from firing: the opposite literal, or another value."""
+    exact, loose = [], []
+    for p in rule.body:
+        for a in atoms:
+            if a.pred != p.pred or len(a.args) != len(p.args):
+                continue
+            if p.pred == "holds":
+                if a.args == p.args and a.negated != p.negated:
+                    exact.append(a)
+            elif all(x is None or x == y for x, y in zip(p.args[:-1], a.args[:-1], strict=True)):
+                if p.args[-1] is None:
+                    loose.append(a)
+                elif a.args[-1] != p.args[-1]:
+                    exact.append(a)
+    return exact or loose
+
+
+def _head_matches(rule: Rule, args: list[str]) -> bool:
+    return len(rule.head) == len(args) and all(h is None or h == a for h, a in zip(rule.head, args, strict=True))
+
+
+class Naming:
+    """Generic names ($I, $S, i, s) -> the file's incident and subject."""
+
+    def __init__(self, inc: Incident):
+        self.inc, self.subj = inc.id, inc.subject
+
+    def atom(self, a: Atom) -> str:
+        args = [self.inc if x == "$I" else self.subj if x == "$S" else x for x in a.args]
+        return ("-" if a.negated else "") + f"{a.pred}({','.join(args)})"
+
+    def fact(self, key: FactKey, value: object) -> str:
+        """A fact key with a value as the file writes it: -holds(i1,private_gain), level(i1,harm,minor)."""
+        return self.atom(atoms_of({key: value})[0])
+
+    def key(self, key: FactKey) -> str:
+        if key[0] == "holds":
+            return f"holds({self.inc if key[1] == 'i' else self.subj},{key[2]})"
+        if key[0] == "level":
+            return f"level({self.inc},{key[1]})"
+        return f"{key[0]}({self.subj})"
+
+
+@cache
+def rules_of(enc: Encoding, sym: Shown) -> tuple[list[Rule], str, str]:
+    """The rules that derive a shown atom (for a failure ground: whose failure it records), its
+    article and that article's quoted text; the generic incident has few shown atoms, so each
+    is looked up once."""
+    args = list(sym.args)
+    article = args[-1] if sym.name == "outcome" else args[0]
+    if sym.name in FAILED_RULES:
+        rules = [r for r in enc.rules_for(FAILED_RULES[sym.name]) if sym.name != "condition_failed" or r.head[0] == article]
+    else:
+        rules = [r for r in enc.rules_by_head(sym.name, args[0]) if _head_matches(r, args)]
+    return rules, article, enc.quote(article)
+
+
+def ground_of(enc: Encoding, sym: Shown, atoms: KnownAtoms, naming: Naming) -> Ground:
+    role, effect = GROUND_ATOMS[sym.name]
+    rules, article, text = rules_of(enc, sym)
+    readings: list[str] = []
+    if sym.name in FAILED_RULES:
+        # A rule written once may stand for several variants (one per admitted scale value): per rule,
+        # the facts that block its least-blocked variant.
+        blocked: dict[int, list[list[Atom]]] = {}
+        for r in rules:
+            blocked.setdefault(r.line, []).append(contradiction(r, atoms))
+        facts = [f for found in blocked.values() for f in min(found, key=len)]
+    else:
+        facts = []
+        for r in rules:
+            found = support(r, atoms)
+            if found is not None:
+                facts += found
+                readings += [h for h in r.via if h in vocabulary().data["readings"]]
+    ground: Ground = {
+        "article": article,
+        "role": role,
+        "effect": effect,
+        "facts": list(dict.fromkeys(naming.atom(f) for f in facts)),
+        "text": text,
+    }
+    stated = [*enc.readings(article), *(vocabulary().data["readings"][h] for h in dict.fromkeys(readings))]
+    if stated:
+        ground["reading"] = "；".join(stated)
+    if sym.name == "outcome":
+        ground["outcome"] = sym.args[0]
+    return ground
+
+
+def exclusions_checked(enc: Encoding, verdict: str, atoms: list[Atom], naming: Naming) -> list[str]:
+    """For a tolerable incident: the established facts that keep each exclusion and repeat rule from
+    firing (per rule written, its least-blocked variant), what 经审查，不存在……情形 rests on."""
+    if verdict != "tolerable":
+        return []
+    blocked: dict[int, list[list[Atom]]] = {}
+    for r in [*enc.rules_for("exclusion"), *enc.rules_for("repeat_bar")]:
+        blocked.setdefault(r.line, []).append(contradiction(r, atoms))
+    return list(dict.fromkeys(naming.atom(a) for found in blocked.values() for a in min(found, key=len)))
