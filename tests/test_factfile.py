@@ -159,10 +159,10 @@ def test_comments_and_layout_are_free():
     ],
 )
 def test_fast_path_and_full_parser_agree(text):
-    from rongcuo_asp.factfile import _Parser, _simple_facts
+    from rongcuo_asp.factsyntax import Parser, simple_facts
 
-    fast = _simple_facts(text)
-    full = _Parser("x.lp", text).facts()
+    fast = simple_facts(text)
+    full = Parser("x.lp", text).facts()
     assert fast is None or fast == full
     ff = parse_fact_text(text.encode())
     assert "remedied" not in ff.incidents.get("i1", type("X", (), {"holds": {}})).holds  # never read from a comment
@@ -203,12 +203,12 @@ _LINES = st.sampled_from(
 @given(st.lists(_LINES, min_size=1, max_size=12), st.booleans())
 def test_fast_paths_agree_with_the_full_parser(lines, final_newline):
     """Whatever layout a file has, the fast paths give the full parser's facts (lines included) or step aside."""
-    from rongcuo_asp.factfile import _Parser, _simple_facts
+    from rongcuo_asp.factsyntax import Parser, simple_facts
 
     text = "\n".join(lines) + ("\n" if final_newline else "")
-    full = _Parser("x.lp", text)
+    full = Parser("x.lp", text)
     facts = full.facts()
-    fast = _simple_facts(text)
+    fast = simple_facts(text)
     assert fast is None or (fast == facts and not full.problems)
     plain = all(line in ("case(c1).", "incident(s,i1).", "-holds(i1,private_gain).", "", 'matter(i1,"a%b").') for line in lines)
     if plain:

@@ -8,7 +8,7 @@ from conftest import BEIJING
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rongcuo_asp import factfile
+from rongcuo_asp import factsyntax
 from rongcuo_asp.cli import main
 from rongcuo_asp.factfile import FactFileError, parse_fact_text
 from rongcuo_asp.reasoner import solver
@@ -157,7 +157,7 @@ def test_same_input_gives_byte_identical_output(tmp_path_factory, text, fmt):
 
 
 def test_statement_limit_gives_a_clear_error(monkeypatch):
-    monkeypatch.setattr(factfile, "MAX_STATEMENTS", 50)
+    monkeypatch.setattr(factsyntax, "MAX_STATEMENTS", 50)
     text = "".join(f"case(c{n}).\n" for n in range(60))
     with pytest.raises(FactFileError) as info:
         parse_fact_text(text.encode(), "big.lp")
