@@ -461,25 +461,10 @@ def provisions(regime: str, fmt: str) -> None:
     示例：
       rongcuo provisions --regime beijing
     """
-    from .encoding import citation_key, load_encoding
-
     if fmt == "json":
-        enc = load_encoding(regime)
-        cited = enc.cited_items()
-        rows = [
-            {
-                "article": a.number,
-                "treatment": a.treatment,
-                "text": a.text,
-                "items": [
-                    {"citation": c, "role": r}
-                    for c, r in sorted(cited.get(a.number, ()), key=lambda x: (citation_key(x[0]), x[1]))
-                ],
-                "readings": [{"citation": c, "text": t} for c, t in enc.article_readings(a.number)],
-            }
-            for a in enc.articles.values()
-        ]
-        click.echo(json.dumps({"regime": regime, "articles": rows}, ensure_ascii=False, indent=2))
+        from .report import provisions_data
+
+        click.echo(json.dumps(provisions_data(regime), ensure_ascii=False, indent=2))
         return
     from .report import render_provisions
 
@@ -619,18 +604,7 @@ class _AnswerSource:
 def _ask(q, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(q.to_json(), ensure_ascii=False))
-    click.echo(f"\n问：{q.text}", err=True)
-    for n, (_, label) in enumerate(q.options, start=1):
-        click.echo(f"  {n}. {label}", err=True)
-    click.echo("  （不清楚 / 返回 / 结束；可加「｜证据或出处」）", err=True)
-    if q.articles or q.leads:
-        click.echo("  为什么问：", err=True)
-        voc = vocabulary()
-        for a in q.articles:
-            where = f"{voc.regimes[a['regime']]['short']}{a['article']}" if len(q.regimes) > 1 else a["article"]
-            click.echo(f"    {where}：「{a['text']}」", err=True)
-        for lead in q.leads:
-            click.echo(f"    {lead}", err=True)
+    click.echo(q.prompt(), err=True)
 
 
 @main.command()
@@ -697,39 +671,12 @@ def vocabulary_cmd(fmt: str) -> None:
       rongcuo vocabulary
       rongcuo vocabulary --format json
     """
-    voc = vocabulary()
     if fmt == "json":
-        click.echo(json.dumps(voc.data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(vocabulary().data, ensure_ascii=False, indent=2))
         return
-    lines = ["| predicate | arguments | 中文 |", "|---|---|---|"]
-    lines += [
-        f"| `{p}` | {', '.join(s['args'] + [f'[{a}]' for a in s.get('optional_args', [])])} | {s['zh']} |"
-        for p, s in voc.predicates.items()
-    ]
-    lines += ["", "| dimension | values (ascending) | 中文 |", "|---|---|---|"]
-    lines += [
-        f"| `{d}` | {' '.join(voc.scale_values(d))} | {s['zh']}：{' / '.join(z for _, z in s['values'])} |"
-        for d, s in voc.scales.items()
-    ]
-    lines += ["", "| feature | holder | group | 中文 |", "|---|---|---|---|"]
-    for holder, table in (("subject", voc.subject_features), ("incident", voc.incident_features)):
-        lines += [f"| `{f}` | {holder} | {voc.label('group', e['group'])} | {e['zh']} |" for f, e in table.items()]
-    # every other value a fact file or an expectation may write, with its Chinese label
-    values = [
-        ("org（机关单位类型）", voc.orgs),
-        ("rank（职级，由低到高）", dict(voc.data["ranks"])),
-        ("subject_kind（当事人类别）", voc.subject_kinds),
-        ("date 事件（event）", voc.events),
-        ("regime（办法）", {r: e["title"] for r, e in voc.regimes.items()}),
-        ("expect 结论（verdict）", voc.verdicts),
-        ("expect 处理程度（outcome）", voc.outcomes),
-        ("expect_procedure 步骤（step）", voc.data["procedure_steps"]),
-        ("expect_procedure 状态（status）", voc.data["procedure_statuses"]),
-    ]
-    for title, table in values:
-        lines += ["", f"| {title} | 中文 |", "|---|---|"]
-        lines += [f"| `{k}` | {zh} |" for k, zh in table.items()]
-    click.echo("\n".join(lines))
+    from .report import render_vocabulary
+
+    click.echo(render_vocabulary())
 
 
 def run() -> None:

@@ -68,6 +68,19 @@ class Question:
     regimes: list[str] = field(default_factory=list)
     name: str = ""  # the fact as the file writes it, or the record's name
 
+    def prompt(self) -> str:
+        """The question as the reviewer sees it: options, the commands, and 为什么问."""
+        voc = vocabulary()
+        lines = [f"\n问：{self.text}", *(f"  {n}. {label}" for n, (_, label) in enumerate(self.options, start=1))]
+        lines.append(f"  （{UNKNOWN} / {BACK} / {END}；可加「｜证据或出处」）")
+        if self.articles or self.leads:
+            lines.append("  为什么问：")
+            for a in self.articles:
+                where = f"{voc.regimes[a['regime']]['short']}{a['article']}" if len(self.regimes) > 1 else a["article"]
+                lines.append(f"    {where}：「{a['text']}」")
+            lines += [f"    {lead}" for lead in self.leads]
+        return "\n".join(lines)
+
     def to_json(self) -> dict:
         return {
             "incident": self.incident,

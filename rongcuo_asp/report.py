@@ -49,3 +49,57 @@ def render_opinion(doc: dict, fmt: str) -> str:
     from .documents import footer
 
     return _env().get_template(f"opinion.{fmt}.j2").render(doc=doc, foot=footer(doc))
+
+
+def provisions_data(regime: str) -> dict:
+    """Every article of a regime's document with its treatment, the items the encoding cites (and
+    their roles) and the readings it takes: `rongcuo provisions --format json`."""
+    enc = load_encoding(regime)
+    cited = enc.cited_items()
+    rows = [
+        {
+            "article": a.number,
+            "treatment": a.treatment,
+            "text": a.text,
+            "items": [
+                {"citation": c, "role": r} for c, r in sorted(cited.get(a.number, ()), key=lambda x: (citation_key(x[0]), x[1]))
+            ],
+            "readings": [{"citation": c, "text": t} for c, t in enc.article_readings(a.number)],
+        }
+        for a in enc.articles.values()
+    ]
+    return {"regime": regime, "articles": rows}
+
+
+def render_vocabulary() -> str:
+    """The fact vocabulary as Markdown tables: predicates, scales, features, every other value."""
+    voc = vocabulary()
+    lines = ["| predicate | arguments | 中文 |", "|---|---|---|"]
+    lines += [
+        f"| `{p}` | {', '.join(s['args'] + [f'[{a}]' for a in s.get('optional_args', [])])} | {s['zh']} |"
+        for p, s in voc.predicates.items()
+    ]
+    lines += ["", "| dimension | values (ascending) | 中文 |", "|---|---|---|"]
+    lines += [
+        f"| `{d}` | {' '.join(voc.scale_values(d))} | {s['zh']}：{' / '.join(z for _, z in s['values'])} |"
+        for d, s in voc.scales.items()
+    ]
+    lines += ["", "| feature | holder | group | 中文 |", "|---|---|---|---|"]
+    for holder, table in (("subject", voc.subject_features), ("incident", voc.incident_features)):
+        lines += [f"| `{f}` | {holder} | {voc.label('group', e['group'])} | {e['zh']} |" for f, e in table.items()]
+    # every other value a fact file or an expectation may write, with its Chinese label
+    values = [
+        ("org（机关单位类型）", voc.orgs),
+        ("rank（职级，由低到高）", dict(voc.data["ranks"])),
+        ("subject_kind（当事人类别）", voc.subject_kinds),
+        ("date 事件（event）", voc.events),
+        ("regime（办法）", {r: e["title"] for r, e in voc.regimes.items()}),
+        ("expect 结论（verdict）", voc.verdicts),
+        ("expect 处理程度（outcome）", voc.outcomes),
+        ("expect_procedure 步骤（step）", voc.data["procedure_steps"]),
+        ("expect_procedure 状态（status）", voc.data["procedure_statuses"]),
+    ]
+    for title, table in values:
+        lines += ["", f"| {title} | 中文 |", "|---|---|"]
+        lines += [f"| `{k}` | {zh} |" for k, zh in table.items()]
+    return "\n".join(lines)
