@@ -24,11 +24,11 @@ from .vocabulary import vocabulary
 
 # The subject's facts, asked first and in this order (where they can still matter).
 SUBJECT_FIRST: list[FactKey] = [
-    ("subject_kind",),
-    ("org",),
-    ("rank",),
-    ("holds", "s", "public_official"),
-    ("holds", "s", "leadership_member"),
+    FactKey.attribute("subject_kind"),
+    FactKey.attribute("org"),
+    FactKey.attribute("rank"),
+    FactKey.feature("s", "public_official"),
+    FactKey.feature("s", "leadership_member"),
 ]
 _SUBJECT_ASKS = {
     "subject_kind": "当事人是干部个人还是单位？",
@@ -253,13 +253,12 @@ class Interview:
         values = s.values[key]
         name = naming.key(key)
         options: list[tuple[object, str]]
-        if key[0] == "holds":
+        if key.kind == "holds":
             text = missing_zh(name, regimes[0] if len(regimes) == 1 else None) + "？"
             options = [(True, "是"), (False, "否")]
         else:
-            subject = key[0] in ("org", "rank", "subject_kind")
-            text = missing_zh(name) + "？" if subject else f"{fact_label(key[1])}的程度？"
-            options = [(v, value_zh(key[0] if subject else key[1], v)) for v in values]
+            text = missing_zh(name) + "？" if key.kind != "level" else f"{fact_label(key.name)}的程度？"
+            options = [(v, value_zh(key.name, v)) for v in values]
         q = Question(inc.id, text, key=key, options=options, regimes=regimes, name=name)
         q.articles = self._articles(key, regimes)
         q.leads = self._leads(state.known, key, regimes)
@@ -307,7 +306,7 @@ class Interview:
             effects.setdefault("；".join(parts), []).append(value)
         if len(effects) == 1:  # every answer alike: the fact decides only together with others
             return [f"单凭此项不能决定结论：与其他事实一并决定上列条款是否适用（目前均为：{next(iter(effects))}）"]
-        name = key[2] if key[0] == "holds" else key[1] if key[0] == "level" else key[0]
+        name = key.name
         leads = []
         for effect, values in effects.items():
             if isinstance(values[0], bool):
@@ -341,8 +340,8 @@ class Interview:
         facts = self._facts(q, value)
         if note and (q.key is not None or q.record == "occurred"):  # the source of a fact: evidence/3
             inc = self.ff.incidents[q.incident]
-            of_subject = q.key is not None and (q.key[:2] == ("holds", "s") or len(q.key) == 1)  # org, rank, kind
-            what = "occurred" if q.key is None else q.key[-1]
+            of_subject = q.key is not None and q.key.holder == "s"
+            what = "occurred" if q.key is None else q.key.name
             facts += f"evidence({inc.subject if of_subject else inc.id}, {what}, {Term('string', _one_line(note))}).\n"
         self._add(_Block(header + f"% 答：{self._label(q, value)}\n" + facts))
         return "answered"

@@ -28,12 +28,12 @@ class Atom:
 def atoms_of(known: dict[FactKey, object]) -> list[Atom]:
     out = []
     for key, value in known.items():
-        if key[0] == "holds":
-            out.append(Atom(value is False, "holds", ("$I" if key[1] == "i" else "$S", key[2])))
-        elif key[0] == "level":
-            out.append(Atom(False, "level", ("$I", key[1], str(value))))
+        if key.kind == "holds":
+            out.append(Atom(value is False, "holds", ("$I" if key.holder == "i" else "$S", key.name)))
+        elif key.kind == "level":
+            out.append(Atom(False, "level", ("$I", key.name, str(value))))
         else:
-            out.append(Atom(False, key[0], ("$S", str(value))))
+            out.append(Atom(False, key.kind, ("$S", str(value))))
     return out
 
 
@@ -110,11 +110,7 @@ class Naming:
         return self.atom(atoms_of({key: value})[0])
 
     def key(self, key: FactKey) -> str:
-        if key[0] == "holds":
-            return f"holds({self.inc if key[1] == 'i' else self.subj},{key[2]})"
-        if key[0] == "level":
-            return f"level({self.inc},{key[1]})"
-        return f"{key[0]}({self.subj})"
+        return key.text(self.inc, self.subj)
 
 
 @cache

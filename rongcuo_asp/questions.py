@@ -20,11 +20,6 @@ MAX_CHANGES = vocabulary().data["bounds"]["max_changes"]
 LISTED = 10  # sets of facts to establish listed per possible verdict
 
 
-def fact_name(key: FactKey) -> str:
-    """The name a fact key has in whatif JSON: the feature, the dimension, or the attribute."""
-    return key[2] if key[0] == "holds" else key[1] if key[0] == "level" else key[0]
-
-
 def fact_text(inc: Incident, key: FactKey, value: object) -> str:
     return Naming(inc).fact(key, value)
 
@@ -107,11 +102,11 @@ def target_code(target: str) -> str:
 
 def _fixed(inc: Incident, reps: Repeats) -> set[FactKey]:
     """Facts no counterfactual may change: a repeat derived from the dates is not itself a choice."""
-    return {("holds", "i", "repeated_error")} if inc.id in reps.derived else set()
+    return {FactKey.feature("i", "repeated_error")} if inc.id in reps.derived else set()
 
 
 def _change_json(change: Change) -> dict:
-    return {"fact": fact_name(change.key), "from": change.old, "to": change.new}
+    return {"fact": change.key.name, "from": change.old, "to": change.new}
 
 
 def group_ranges(alts: list[list[Change]], s) -> list[list[tuple[Change, list]]]:
@@ -154,11 +149,11 @@ def alternatives(ff: FactFile, inc: Incident, regime: str, known: dict, target: 
             {
                 "changes": [
                     {
-                        "fact": fact_name(c.key),
+                        "fact": c.key.name,
                         "from": c.old,
                         "to": values[0],
                         "values": values,
-                        "range": range_zh(fact_name(c.key), values, s.values[c.key]),
+                        "range": range_zh(c.key.name, values, s.values[c.key]),
                     }
                     for c, values in group
                 ],
@@ -175,7 +170,7 @@ def whatif_incident(
     target = target_code(target)
     s = solver(regime)
     known = known_facts(ff, inc, reps)
-    names = {fact_name(k): k for k in s.values}
+    names = {k.name: k for k in s.values}
     unknown = [f for f in keep if f not in names]
     if unknown:
         raise CheckError(f"--keep：未知的事实 {', '.join(unknown)}")

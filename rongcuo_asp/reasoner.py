@@ -26,9 +26,41 @@ import clingo
 from .encoding import CITING_PREDICATES, Encoding, citation_key, load_encoding, regime_program, shared_part
 from .vocabulary import vocabulary
 
-# A case fact of the generic incident: ("holds", holder, feature) with holder "i" or "s";
-# ("level", dimension); ("org",) / ("rank",) / ("subject_kind",).
-FactKey = tuple[str, ...]
+
+class FactKey(NamedTuple):
+    """One case fact of the generic incident, whatever its value: a feature of the incident
+    (holds, i, F) or of the subject (holds, s, F), a scale dimension of the incident (level, i, D),
+    or an attribute of the subject (org / rank / subject_kind, s, the same name)."""
+
+    kind: str  # holds | level | org | rank | subject_kind
+    holder: str  # i (the incident) | s (the subject)
+    name: str  # the feature, the dimension, or the attribute
+
+    @classmethod
+    def feature(cls, holder: str, name: str) -> FactKey:
+        return cls("holds", holder, name)
+
+    @classmethod
+    def level(cls, dimension: str) -> FactKey:
+        return cls("level", "i", dimension)
+
+    @classmethod
+    def attribute(cls, name: str) -> FactKey:
+        return cls(name, "s", name)
+
+    @property
+    def term(self) -> str:
+        """The key as an ASP term: h(i,remedied), h(s,public_official), l(harm), org."""
+        if self.kind == "holds":
+            return f"h({self.holder},{self.name})"
+        return f"l({self.name})" if self.kind == "level" else self.kind
+
+    def text(self, incident: str, subject: str) -> str:
+        """The fact without its value as a report names it: holds(i1,remedied), level(i1,harm), org(s1)."""
+        holder = incident if self.holder == "i" else subject
+        if self.kind == "holds":
+            return f"holds({holder},{self.name})"
+        return f"level({holder},{self.name})" if self.kind == "level" else f"{self.kind}({holder})"
 
 
 class Shown(NamedTuple):
@@ -37,15 +69,6 @@ class Shown(NamedTuple):
 
     name: str
     args: tuple[str, ...]
-
-
-def key_term(key: FactKey) -> str:
-    """A fact key as an ASP term: h(i,remedied), h(s,public_official), l(harm), org."""
-    if key[0] == "holds":
-        return f"h({key[1]},{key[2]})"
-    if key[0] == "level":
-        return f"l({key[1]})"
-    return key[0]
 
 
 @dataclass(frozen=True)
@@ -95,17 +118,17 @@ class RegimeSolver:
         for holder, table in (("i", voc.incident_features), ("s", voc.subject_features)):
             h = i if holder == "i" else s
             for feat in table:
-                bind(("holds", holder, feat), True, fn("holds", [h, fn(feat)]))
-                bind(("holds", holder, feat), False, fn("holds", [h, fn(feat)], False))
+                bind(FactKey.feature(holder, feat), True, fn("holds", [h, fn(feat)]))
+                bind(FactKey.feature(holder, feat), False, fn("holds", [h, fn(feat)], False))
         for dim in voc.scales:
             for v in voc.scale_values(dim):
-                bind(("level", dim), v, fn("level", [i, fn(dim), fn(v)]))
+                bind(FactKey.level(dim), v, fn("level", [i, fn(dim), fn(v)]))
         for o in voc.orgs:
-            bind(("org",), o, fn("org", [s, fn(o)]))
+            bind(FactKey.attribute("org"), o, fn("org", [s, fn(o)]))
         for r in voc.ranks:
-            bind(("rank",), r, fn("rank", [s, fn(r)]))
+            bind(FactKey.attribute("rank"), r, fn("rank", [s, fn(r)]))
         for k in voc.subject_kinds:
-            bind(("subject_kind",), k, fn("subject_kind", [s, fn(k)]))
+            bind(FactKey.attribute("subject_kind"), k, fn("subject_kind", [s, fn(k)]))
         used = self.encoding.used_facts()
         self.order = self.encoding.fact_order()
         self.relevant: list[FactKey] = [k for k in self.values if _order_key(k) in used]
@@ -148,12 +171,12 @@ class RegimeSolver:
 
     def _control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
         if mode == "relevance":
-            keys = [f"rel_key({key_term(k)})." for k in self.deciding]
+            keys = [f"rel_key({k.term})." for k in self.deciding]
             ctl = clingo.Control(["--warn=none", "--enum-mode=brave", "-n", "0"])
             ctl.add("base", [], regime_program(self.encoding.text, [shared_part("relevance.lp"), *keys], show=False))
             ctl.ground([("base", [])])
             lits = {kv: _literal(ctl, sym) for kv, sym in self.symbols.items()}
-            terms = {k: clingo.parse_term(key_term(k)) for k in self.deciding}
+            terms = {k: clingo.parse_term(k.term) for k in self.deciding}
             self._flip_lits = {k: _literal(ctl, clingo.Function("flip", [t])) for k, t in terms.items()}
             self._flip_key = {t: k for k, t in terms.items()}
             return ctl, lits
@@ -372,10 +395,10 @@ def _literal(ctl: clingo.Control, atom: clingo.Symbol) -> int:
 def _pattern_key(p) -> FactKey:
     """The fact key a body pattern of a rule reads."""
     if p.pred == "holds":
-        return ("holds", "i" if p.args[0] == "$I" else "s", p.args[1] or "")
+        return FactKey.feature("i" if p.args[0] == "$I" else "s", p.args[1] or "")
     if p.pred == "level":
-        return ("level", p.args[1] or "")
-    return (p.pred,)
+        return FactKey.level(p.args[1] or "")
+    return FactKey.attribute(p.pred)
 
 
 def _contradicts(p, value: object) -> bool:
@@ -389,7 +412,7 @@ def _contradicts(p, value: object) -> bool:
 
 
 def _order_key(key: FactKey) -> tuple[str, str]:
-    return (key[0], key[2] if key[0] == "holds" else key[1] if key[0] == "level" else "")
+    return (key.kind, key.name if key.kind in ("holds", "level") else "")
 
 
 @cache

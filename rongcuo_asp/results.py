@@ -35,16 +35,17 @@ def known_facts(ff: FactFile, inc: Incident, reps: Repeats) -> dict[FactKey, obj
     """The incident's stated facts as fact keys, with repeated_error resolved against the dates."""
     repeated = repeated_value(inc, reps)
     subj = ff.subjects[inc.subject]
-    known: dict[FactKey, object] = {("holds", "i", f): loc.value for f, loc in inc.holds.items()}
-    known.update({("holds", "s", f): loc.value for f, loc in subj.holds.items()})
-    known.update({("level", d): loc.value for d, loc in inc.levels.items()})
-    for key, loc in ((("org",), subj.org), (("rank",), subj.rank), (("subject_kind",), subj.kind)):
+    known: dict[FactKey, object] = {FactKey.feature("i", f): loc.value for f, loc in inc.holds.items()}
+    known.update({FactKey.feature("s", f): loc.value for f, loc in subj.holds.items()})
+    known.update({FactKey.level(d): loc.value for d, loc in inc.levels.items()})
+    attributes = (("org", subj.org), ("rank", subj.rank), ("subject_kind", subj.kind))
+    for key, loc in ((FactKey.attribute(a), loc) for a, loc in attributes):
         if loc is not None:
             known[key] = loc.value
     if repeated is None:
-        known.pop(("holds", "i", "repeated_error"), None)
+        known.pop(FactKey.feature("i", "repeated_error"), None)
     else:
-        known[("holds", "i", "repeated_error")] = repeated
+        known[FactKey.feature("i", "repeated_error")] = repeated
     return known
 
 
@@ -187,12 +188,7 @@ def _evidence(ff: FactFile, inc: Incident, known: dict[FactKey, object], naming:
     subj = ff.subjects[inc.subject]
     out = {}
     for key, value in known.items():
-        if key[0] == "holds":
-            found = (inc.evidence if key[1] == "i" else subj.evidence).get(key[2])
-        elif key[0] == "level":
-            found = inc.evidence.get(key[1])
-        else:
-            found = subj.evidence.get(key[0])
+        found = (inc.evidence if key.holder == "i" else subj.evidence).get(key.name)
         if found:
             out[naming.fact(key, value)] = found
     return out

@@ -17,7 +17,7 @@ import clingo
 from clingo import ast
 
 from .encoding import ENCODINGS, load_encoding, parse_rules, regime_program, shared_part
-from .reasoner import key_term, solver
+from .reasoner import solver
 from .vocabulary import vocabulary
 
 DECIDING = vocabulary().atoms_with("deciding")
@@ -161,12 +161,11 @@ def verify_regime(regime: str, text: str | None = None) -> list[Finding]:
         )
     )
     relevant = solver(regime).relevant if text == load_encoding(regime).text else []
-    same = [f"same(h({k[2]}))." for k in relevant if k[0] == "holds" and k[1] == "i"]
-    same += [f"same(l({k[1]}))." for k in relevant if k[0] == "level"]
+    same = [f"same({'h' if k.kind == 'holds' else 'l'}({k.name}))." for k in relevant if k.holder == "i"]
     findings.append(_check(regime, "facts no rule reads never matter", text, ("second_incident", "relevance"), same, ("i", "j")))
     if text == load_encoding(regime).text:
         s = solver(regime)
-        keys = [f"rel_key({key_term(k)})." for k in s.deciding]
+        keys = [f"rel_key({k.term})." for k in s.deciding]
         findings.append(
             _check(
                 regime,

@@ -18,7 +18,7 @@ import clingo
 
 from .encoding import regime_program, shared_part
 from .explain import shrink
-from .reasoner import FactKey, RegimeSolver, key_term, solver
+from .reasoner import FactKey, RegimeSolver, solver
 
 MAX_ROUNDS = 500
 
@@ -42,7 +42,7 @@ class WhatIf:
             for value in self.check.values[key]:
                 atom = self.check.symbols[(key, value)]
                 self.atoms[(key, value)] = atom
-                cands.append(f"cand({atom},{key_term(key)}).")
+                cands.append(f"cand({atom},{key.term}).")
         self.ctl.add("base", [], regime_program(self.check.encoding.text, [shared_part("whatif.lp"), *cands]))
         self.ctl.ground([("base", [])])
         self.back = {atom: kv for kv, atom in self.atoms.items()}
@@ -56,9 +56,9 @@ class WhatIf:
         on = [fn("goal", [fn(goal)]), fn("max_changes", [clingo.Number(bound)])]
         for key in self.check.relevant:
             if key in known:
-                on += [fn("current", [self.atoms[(key, known[key])]]), fn("known", [clingo.parse_term(key_term(key))])]
+                on += [fn("current", [self.atoms[(key, known[key])]]), fn("known", [clingo.parse_term(key.term)])]
             if key in kept:
-                on.append(fn("kept", [clingo.parse_term(key_term(key))]))
+                on.append(fn("kept", [clingo.parse_term(key.term)]))
         for sym in on:
             self.ctl.assign_external(sym, True)
         self._set = on

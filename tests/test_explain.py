@@ -112,7 +112,7 @@ def test_undetermined_lists_what_to_establish_for_each_verdict():
     assert by["not_tolerable"]["count"] == 1  # either alone suffices: both are listed
     known = known_facts(ff, inc, reps)
     s = solver("beijing")
-    names = {k[2] if k[0] == "holds" else k[1] if k[0] == "level" else k[0]: k for k in s.values}
+    names = {k.name: k for k in s.values}
     for verdict, t in by.items():
         for alt in t["alternatives"]:
             extra = {names[c["fact"]]: c["to"] for c in alt["changes"]}
@@ -159,7 +159,7 @@ def test_whatif_alternatives_really_reach_the_target():
         sizes = {len(a) for a in w["alternatives"]}
         assert len(sizes) == 1, "all alternatives have the minimal size"
         s = solver(regime)
-        names = {k[2] if k[0] == "holds" else k[1] if k[0] == "level" else k[0]: k for k in s.values}
+        names = {k.name: k for k in s.values}
         for alt in w["alternatives"]:
             after = dict(known)
             after.update({names[c["fact"]]: c["to"] for c in alt})
