@@ -14,24 +14,6 @@ from .schema import Record
 from .vocabulary import vocabulary
 
 NUMERALS = "一二三四五六七八九十"
-_HANDLING = {
-    "exempt": "予以容错，免予问责追责",
-    "reduce": "予以容错，减轻问责追责",
-    "lighter": "予以容错，从轻问责追责",
-}
-_FINDING = {
-    ("scope", "for"): "属于本办法的适用范围",
-    ("scope", "against"): "不属于本办法的适用范围",
-    ("scenario", "for"): "符合该项所列容错情形",
-    ("scenario", "against"): "不符合本办法所列容错情形",
-    ("condition", "for"): "符合该项容错条件",
-    ("condition", "against"): "不符合该项容错条件",
-    ("exclusion", "against"): "属于该项所列不予容错情形",
-    ("repeat", "against"): "属于该项规定的重复失误",
-    ("outcome", "for"): "依该项确定处理方式",
-}
-
-
 def paragraph(text: str, facts: list[str] | None = None, kind: str = "body") -> dict:
     """A paragraph and the established facts it states (for the trace test); kind: body, quote, item."""
     return {"text": text, "facts": facts or [], "kind": kind}
@@ -86,7 +68,7 @@ def opinion_document(r: Record) -> dict:
     for g in r["grounds"]:
         reasons.append(paragraph(f"{info['short']}{g['article']}规定：「{g['text']}」", kind="quote"))
         facts = "；".join(_with_evidence(f, regime, g.get("evidence") or evidence) for f in g["facts"])
-        finding = _FINDING.get((g["role"], g["effect"]), "")
+        finding = _finding(g)
         reasons.append(paragraph(f"本案{facts}，{finding}。" if facts else f"本案{finding}。", g["facts"]))
         if g.get("reading"):
             reasons.append(paragraph(f"说明：{g['reading']}"))
@@ -108,7 +90,7 @@ def opinion_document(r: Record) -> dict:
 
     deciding = "、".join(dict.fromkeys(deciding_articles(r)))
     if r["verdict"] == "tolerable":
-        handling = _HANDLING.get(r["outcome"], "予以容错")
+        handling = voc.data["outcome_handling"][r["outcome"] or "undetermined"]
         text = f"综上，依据《{info['title']}》{deciding}，建议对{who}的上述失误错误{handling}。"
     else:
         text = f"综上，依据《{info['title']}》{deciding}，{who}的上述失误错误{voc.label('verdict', r['verdict'])}。"
@@ -131,6 +113,12 @@ def opinion_document(r: Record) -> dict:
         "sections": [{"heading": f"{NUMERALS[n]}、{h}", "paragraphs": ps} for n, (h, ps) in enumerate(sections)],
         "regimes": [regime],
     }
+
+
+def _finding(g: Record) -> str:
+    """What the opinion says of the case under a ground: the atoms table's `finding` of its role and effect."""
+    atoms = vocabulary().atoms
+    return next((e["finding"] for e in atoms.values() if (e.get("role"), e.get("effect")) == (g["role"], g["effect"])), "")
 
 
 def _of_subject(fact: str, r: Record) -> bool:
