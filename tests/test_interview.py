@@ -159,3 +159,34 @@ SCENARIOS = [p for p in sorted((REPO / "facts" / "scenarios").rglob("*.lp")) if 
 @pytest.mark.parametrize("path", SCENARIOS[::3], ids=lambda p: str(p.relative_to(REPO / "facts" / "scenarios")))
 def test_oracle_scenario_files(path: Path):
     _oracle(path.read_text(encoding="utf-8"), None)
+
+
+def test_interactive_bad_answers_are_asked_again(write):
+    """At a terminal (a pty), a bad answer is explained and the same question asked again."""
+    import os
+    import pty
+    import shutil
+    import subprocess
+
+    path = write(OPEN)
+    master, slave = pty.openpty()
+    exe = shutil.which("rongcuo") or sys.executable
+    args = [exe, "interview", str(path)] if exe.endswith("rongcuo") else [exe, "-m", "rongcuo_asp", "interview", str(path)]
+    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    os.write(master, "不清楚\n2024-02-30\n2024-03-15\n结束\n".encode())
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    text = out.decode("utf-8", "replace")
+    assert "不存在的日期：2024-02-30" in text
+    assert text.count("问：失误发生日期") == 2  # asked again after the bad answer
+    assert 'date(i1, occurred, "2024-03-15").' in path.read_text(encoding="utf-8")
