@@ -226,6 +226,24 @@ def test_cmd(paths: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
+def _one_incident(file: str, incident: str | None, regime: str | None):
+    """The file, the one incident and the one regime a question about a single incident is about:
+    named by the options, or the only ones the file has."""
+    from .questions import per_incident
+    from .results import CheckError
+
+    [ff] = _read([file])
+    if incident is None and len(ff.incidents) != 1:
+        raise CheckError(f"文件中有 {len(ff.incidents)} 起失误错误（{', '.join(ff.incidents) or '无'}）：请用 --incident 指定")
+    [(inc, reps)] = per_incident(ff, incident or next(iter(ff.incidents)))
+    if regime is None:
+        regimes = _regimes_of(ff, inc, None)
+        if len(regimes) != 1:
+            raise CheckError(f"案件适用 {len(regimes)} 部办法（{', '.join(regimes)}）：请用 --regime 指定")
+        regime = regimes[0]
+    return ff, inc, reps, regime
+
+
 def _regimes_of(ff, inc, regime: str | None) -> list[str]:
     from .results import regimes_for
 
@@ -311,18 +329,9 @@ def whatif(file, regime, incident, target, keep, max_changes, fmt, output, atoms
       rongcuo whatif 案件.lp --target exempt --keep harm --format json
     """
     from .documents import whatif_document
-    from .questions import per_incident, whatif_incident
-    from .results import CheckError
+    from .questions import whatif_incident
 
-    [ff] = _read([file])
-    if incident is None and len(ff.incidents) != 1:
-        raise CheckError(f"文件中有 {len(ff.incidents)} 起失误错误（{', '.join(ff.incidents) or '无'}）：请用 --incident 指定")
-    [(inc, reps)] = per_incident(ff, incident or next(iter(ff.incidents)))
-    if regime is None:
-        regimes = _regimes_of(ff, inc, None)
-        if len(regimes) != 1:
-            raise CheckError(f"案件适用 {len(regimes)} 部办法（{', '.join(regimes)}）：请用 --regime 指定")
-        regime = regimes[0]
+    ff, inc, reps, regime = _one_incident(file, incident, regime)
     result = whatif_incident(ff, inc, regime, reps, target, keep, max_changes)
     _emit(result, [regime], lambda: whatif_document([result]), fmt, output, atoms)
 
@@ -632,22 +641,13 @@ def opinion(file: str, regime: str | None, incident: str | None, output: str, ho
     """
     from .documents import footer
     from .opinion import opinion_document, write_docx
-    from .questions import per_incident
-    from .results import CheckError, incident_result
+    from .results import incident_result
 
     kind = Path(output).suffix.lower().lstrip(".")
     if kind not in ("docx", "md", "html"):
         _fail(f"{output}：意见书格式由扩展名决定，应为 .docx、.md 或 .html")
     _calendar(holidays)
-    [ff] = _read([file])
-    if incident is None and len(ff.incidents) != 1:
-        raise CheckError(f"文件中有 {len(ff.incidents)} 起失误错误（{', '.join(ff.incidents) or '无'}）：请用 --incident 指定")
-    [(inc, reps)] = per_incident(ff, incident or next(iter(ff.incidents)))
-    if regime is None:
-        regimes = _regimes_of(ff, inc, None)
-        if len(regimes) != 1:
-            raise CheckError(f"案件适用 {len(regimes)} 部办法（{', '.join(regimes)}）：请用 --regime 指定")
-        regime = regimes[0]
+    ff, inc, reps, regime = _one_incident(file, incident, regime)
     doc = opinion_document(incident_result(ff, inc, regime, reps))
     if kind == "docx":
         try:
