@@ -26,8 +26,7 @@ from rongcuo_asp import explain  # noqa: E402
 from rongcuo_asp.factfile import parse_fact_text  # noqa: E402
 from rongcuo_asp.questions import alternatives, explain_incident  # noqa: E402
 from rongcuo_asp.reasoner import solver  # noqa: E402
-from rongcuo_asp.repeats import derive_repeats  # noqa: E402
-from rongcuo_asp.results import incident_result, known_facts  # noqa: E402
+from rongcuo_asp.results import incident_result, incidents_of  # noqa: E402
 from rongcuo_asp.whatif import whatif  # noqa: E402
 
 
@@ -37,22 +36,21 @@ def main() -> None:
     ap.add_argument("--regime", default="beijing")
     args = ap.parse_args()
     ff = parse_fact_text(generate(args.incidents).encode(), "generated.lp")
-    reps = derive_repeats(ff)
-    incs = list(ff.incidents.values())
+    incs = incidents_of(ff)
     solver(args.regime), whatif(args.regime)  # ground once, outside the timings
 
     t0 = time.perf_counter()
-    results = [incident_result(ff, inc, args.regime, reps) for inc in incs]
+    results = [incident_result(ci, args.regime) for ci in incs]
     t_check = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for inc in incs:
-        explain_incident(ff, inc, args.regime, reps, None)
+    for ci in incs:
+        explain_incident(ci, args.regime, None)
     t_explain = time.perf_counter() - t0
 
     s = solver(args.regime)
     why_not, what, grouped, relevance = [], [], [], []
-    for inc, r in zip(incs, results, strict=True):
-        known = known_facts(ff, inc, reps)
+    for ci, r in zip(incs, results, strict=True):
+        known = ci.known
         if r["verdict"] in ("not_tolerable", "not_applicable"):
             t0 = time.perf_counter()
             explain.why_not(s, known, "tolerable")
@@ -62,7 +60,7 @@ def main() -> None:
             whatif(args.regime).alternatives(known, "tolerable", set(), 60)
             what.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            alternatives(ff, inc, args.regime, known, "tolerable", set(), 60)
+            alternatives(ci, args.regime, "tolerable", set(), 60)
             grouped.append(time.perf_counter() - t0)
         if r["missing"]:
             t0 = time.perf_counter()

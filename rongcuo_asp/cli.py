@@ -235,13 +235,13 @@ def _one_incident(file: str, incident: str | None, regime: str | None):
     [ff] = _read([file])
     if incident is None and len(ff.incidents) != 1:
         raise CheckError(f"文件中有 {len(ff.incidents)} 起失误错误（{', '.join(ff.incidents) or '无'}）：请用 --incident 指定")
-    [(inc, reps)] = per_incident(ff, incident or next(iter(ff.incidents)))
+    [ci] = per_incident(ff, incident or next(iter(ff.incidents)))
     if regime is None:
-        regimes = _regimes_of(ff, inc, None)
+        regimes = _regimes_of(ff, ci.inc, None)
         if len(regimes) != 1:
             raise CheckError(f"案件适用 {len(regimes)} 部办法（{', '.join(regimes)}）：请用 --regime 指定")
         regime = regimes[0]
-    return ff, inc, reps, regime
+    return ci, regime
 
 
 def _regimes_of(ff, inc, regime: str | None) -> list[str]:
@@ -289,11 +289,7 @@ def explain(
 
     _calendar(holidays)
     [ff] = _read([file])
-    items = [
-        explain_incident(ff, inc, r, reps, contrast)
-        for inc, reps in per_incident(ff, incident)
-        for r in _regimes_of(ff, inc, regime)
-    ]
+    items = [explain_incident(ci, r, contrast) for ci in per_incident(ff, incident) for r in _regimes_of(ff, ci.inc, regime)]
     _emit({"explanations": items}, [e["regime"] for e in items], lambda: explain_document(items), fmt, output, atoms)
 
 
@@ -331,8 +327,8 @@ def whatif(file, regime, incident, target, keep, max_changes, fmt, output, atoms
     from .documents import whatif_document
     from .questions import whatif_incident
 
-    ff, inc, reps, regime = _one_incident(file, incident, regime)
-    result = whatif_incident(ff, inc, regime, reps, target, keep, max_changes)
+    ci, regime = _one_incident(file, incident, regime)
+    result = whatif_incident(ci, regime, target, keep, max_changes)
     _emit(result, [regime], lambda: whatif_document([result]), fmt, output, atoms)
 
 
@@ -357,7 +353,7 @@ def compare(file: str, incident: str | None, fmt: str, output: str | None, atoms
 
     _calendar(holidays)
     [ff] = _read([file])
-    items = [compare_incident(ff, inc, reps) for inc, reps in per_incident(ff, incident)]
+    items = [compare_incident(ci) for ci in per_incident(ff, incident)]
     _emit({"comparisons": items}, list(vocabulary().regimes), lambda: compare_document(items), fmt, output, atoms)
 
 
@@ -647,8 +643,8 @@ def opinion(file: str, regime: str | None, incident: str | None, output: str, ho
     if kind not in ("docx", "md", "html"):
         _fail(f"{output}：意见书格式由扩展名决定，应为 .docx、.md 或 .html")
     _calendar(holidays)
-    ff, inc, reps, regime = _one_incident(file, incident, regime)
-    doc = opinion_document(incident_result(ff, inc, regime, reps))
+    ci, regime = _one_incident(file, incident, regime)
+    doc = opinion_document(incident_result(ci, regime))
     if kind == "docx":
         try:
             write_docx(doc, footer(doc), output)

@@ -19,7 +19,7 @@ from .factfile import FactFile, Incident, Term, parse_fact_text
 from .provenance import Naming
 from .reasoner import FactKey, solver
 from .repeats import derive_repeats
-from .results import known_facts
+from .results import CaseIncident
 from .vocabulary import vocabulary
 
 # The subject's facts, asked first and in this order (where they can still matter).
@@ -192,7 +192,7 @@ class Interview:
         return self.ff.cases[self.ff.subjects[inc.subject].case].regimes
 
     def known(self, inc: Incident) -> dict[FactKey, object]:
-        return known_facts(self.ff, inc, derive_repeats(self.ff))
+        return CaseIncident(self.ff, inc, derive_repeats(self.ff)).known
 
     def open_facts(self, inc: Incident) -> _Open:
         """Per regime whose (verdict, outcome) is still open: the facts that can change it and

@@ -14,6 +14,8 @@ from .schema import Record
 from .vocabulary import vocabulary
 
 NUMERALS = "一二三四五六七八九十"
+
+
 def paragraph(text: str, facts: list[str] | None = None, kind: str = "body") -> dict:
     """A paragraph and the established facts it states (for the trace test); kind: body, quote, item."""
     return {"text": text, "facts": facts or [], "kind": kind}

@@ -9,8 +9,7 @@ from .describe import range_zh
 from .factfile import FactFile, Incident
 from .provenance import Naming
 from .reasoner import FactKey, solver
-from .repeats import Repeats, derive_repeats
-from .results import CheckError, deciding_articles, evaluate, incident_result, known_facts
+from .results import CaseIncident, CheckError, deciding_articles, evaluate, incident_result, incidents_of
 from .schema import Record
 from .vocabulary import vocabulary
 from .whatif import Change, whatif
@@ -36,10 +35,11 @@ def _goal(result: Record) -> str:
     return result["outcome"] if result["verdict"] == "tolerable" and result["outcome"] in OUTCOMES else result["verdict"]
 
 
-def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, contrast: str | None) -> dict:
+def explain_incident(ci: CaseIncident, regime: str, contrast: str | None) -> dict:
     contrast = target_code(contrast) if contrast else None
     s = solver(regime)
-    result, decision, known = evaluate(ff, inc, regime, reps)
+    inc = ci.inc
+    result, decision, known = evaluate(ci, regime)
     out: dict[str, Any] = dict(result)
     if result["verdict"] != "undetermined":
         goal = _goal(result)
@@ -53,9 +53,9 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
     possible = sorted({a.args[0] for a in decision.brave if a.name == "verdict"})
     out["to_establish"] = []
     if result["verdict"] == "undetermined":
-        kept = set(known) | _fixed(inc, reps)  # what is established stays: only unknown facts are to be established
+        kept = set(known) | _fixed(ci)  # what is established stays: only unknown facts are to be established
         for verdict in possible:
-            found = alternatives(ff, inc, regime, known, verdict, kept, MAX_CHANGES)
+            found = alternatives(ci, regime, verdict, kept, MAX_CHANGES)
             if found["findings"]:
                 out["to_establish"].append(
                     {
@@ -67,13 +67,14 @@ def explain_incident(ff: FactFile, inc: Incident, regime: str, reps: Repeats, co
                     }
                 )
     if contrast:
-        out["contrast"] = contrast_with(ff, inc, regime, reps, known, contrast)
+        out["contrast"] = contrast_with(ci, regime, contrast)
     return out
 
 
-def contrast_with(ff: FactFile, inc: Incident, regime: str, reps: Repeats, known: dict, target: str) -> dict:
+def contrast_with(ci: CaseIncident, regime: str, target: str) -> dict:
     """Why not `target`: the established facts that stand in its way, and the least that would change it."""
-    w = whatif_incident(ff, inc, regime, reps, target, (), MAX_CHANGES)
+    inc, known = ci.inc, ci.known
+    w = whatif_incident(ci, regime, target, (), MAX_CHANGES)
     if w["already"]:
         return {"target": w["target"], "already": True, "blocking": [], "alternatives": [], "findings": []}
     blocking = explain.why_not(solver(regime), known, w["target"])
@@ -100,9 +101,9 @@ def target_code(target: str) -> str:
     return codes[target]
 
 
-def _fixed(inc: Incident, reps: Repeats) -> set[FactKey]:
+def _fixed(ci: CaseIncident) -> set[FactKey]:
     """Facts no counterfactual may change: a repeat derived from the dates is not itself a choice."""
-    return {FactKey.feature("i", "repeated_error")} if inc.id in reps.derived else set()
+    return {FactKey.feature("i", "repeated_error")} if ci.inc.id in ci.reps.derived else set()
 
 
 def _change_json(change: Change) -> dict:
@@ -135,10 +136,11 @@ def group_ranges(alts: list[list[Change]], s) -> list[list[tuple[Change, list]]]
     return [[(c, [v for v in s.values[k] if v in vals]) for k, (c, vals) in g.items()] for g in groups]
 
 
-def alternatives(ff: FactFile, inc: Incident, regime: str, known: dict, target: str, kept: set, max_changes: int) -> dict:
+def alternatives(ci: CaseIncident, regime: str, target: str, kept: set, max_changes: int) -> dict:
     """The cardinality-minimal change sets for `target`, exact and grouped into ranges, with the
     articles that decide the target after each (its scenario item, for 「可容错」)."""
     s = solver(regime)
+    inc, known = ci.inc, ci.known
     exact = whatif(regime).alternatives(known, target, kept, max_changes)
     findings = []
     for group in group_ranges(exact, s):
@@ -164,20 +166,18 @@ def alternatives(ff: FactFile, inc: Incident, regime: str, known: dict, target: 
     return {"exact": exact, "findings": findings}
 
 
-def whatif_incident(
-    ff: FactFile, inc: Incident, regime: str, reps: Repeats, target: str, keep: tuple[str, ...], max_changes: int
-) -> dict:
+def whatif_incident(ci: CaseIncident, regime: str, target: str, keep: tuple[str, ...], max_changes: int) -> dict:
     target = target_code(target)
     s = solver(regime)
-    known = known_facts(ff, inc, reps)
+    ff, inc, known = ci.ff, ci.inc, ci.known
     names = {k.name: k for k in s.values}
     unknown = [f for f in keep if f not in names]
     if unknown:
         raise CheckError(f"--keep：未知的事实 {', '.join(unknown)}")
-    kept = {names[f] for f in keep} | _fixed(inc, reps)
+    kept = {names[f] for f in keep} | _fixed(ci)
     decided = s.decide(known)
     already = target in (decided.verdict, decided.outcome)
-    found = {"exact": [], "findings": []} if already else alternatives(ff, inc, regime, known, target, kept, max_changes)
+    found = {"exact": [], "findings": []} if already else alternatives(ci, regime, target, kept, max_changes)
     return {
         "file": ff.path,
         "incident": inc.id,
@@ -205,16 +205,17 @@ def decided_articles(decided, target: str) -> list[str]:
     return list(dict.fromkeys(arts))
 
 
-def compare_incident(ff: FactFile, inc: Incident, reps: Repeats) -> dict:
+def compare_incident(ci: CaseIncident) -> dict:
+    ff, inc = ci.ff, ci.inc
     rows = []
     for regime in vocabulary().regimes:
-        r = incident_result(ff, inc, regime, reps)
+        r = incident_result(ci, regime)
         deciding = deciding_articles(r)
         rows.append(
             {"regime": regime, "verdict": r["verdict"], "outcome": r["outcome"], "deciding": deciding, "missing": r["missing"]}
         )
     verdicts = {(r["verdict"], r["outcome"]) for r in rows}
-    subject = ff.subjects[inc.subject]
+    subject = ci.subject
     return {
         "file": ff.path,
         "incident": inc.id,
@@ -226,6 +227,5 @@ def compare_incident(ff: FactFile, inc: Incident, reps: Repeats) -> dict:
     }
 
 
-def per_incident(ff: FactFile, incident: str | None):
-    reps = derive_repeats(ff)
-    return [(inc, reps) for inc in find_incident(ff, incident)]
+def per_incident(ff: FactFile, incident: str | None) -> list[CaseIncident]:
+    return incidents_of(ff, find_incident(ff, incident))

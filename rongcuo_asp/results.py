@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 from .encoding import Encoding, citation_key
-from .factfile import FactFile, FactFileError, Incident
+from .factfile import FactFile, FactFileError, Incident, Subject
 from .procedure import review
 from .provenance import GROUND_ATOMS, KnownAtoms, Naming, atoms_of, exclusions_checked, ground_of, rules_of, support
 from .reasoner import Decision, FactKey, solver
@@ -49,12 +51,41 @@ def known_facts(ff: FactFile, inc: Incident, reps: Repeats) -> dict[FactKey, obj
     return known
 
 
-def incident_result(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> Result:
-    return evaluate(ff, inc, regime, reps)[0]
+@dataclass
+class CaseIncident:
+    """One incident of a file with what every question about it needs, built once: the file, the
+    incident, the file's repeats, and on first use its known facts and naming."""
+
+    ff: FactFile
+    inc: Incident
+    reps: Repeats
+
+    @cached_property
+    def known(self) -> dict[FactKey, object]:
+        return known_facts(self.ff, self.inc, self.reps)
+
+    @cached_property
+    def naming(self) -> Naming:
+        return Naming(self.inc)
+
+    @property
+    def subject(self) -> Subject:
+        return self.ff.subjects[self.inc.subject]
 
 
-def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[Result, Decision, dict[FactKey, object]]:
+def incidents_of(ff: FactFile, only: list[Incident] | None = None) -> list[CaseIncident]:
+    """The file's incidents (or `only` these) as CaseIncidents sharing the file's repeats."""
+    reps = derive_repeats(ff)
+    return [CaseIncident(ff, inc, reps) for inc in (ff.incidents.values() if only is None else only)]
+
+
+def incident_result(ci: CaseIncident, regime: str) -> Result:
+    return evaluate(ci, regime)[0]
+
+
+def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[FactKey, object]]:
     """The result of one incident under one regime, with the solver's decision and the known facts."""
+    ff, inc, reps = ci.ff, ci.inc, ci.reps
     s = solver(regime)
     enc = s.encoding
     stated = inc.holds.get("repeated_error")
@@ -70,10 +101,10 @@ def evaluate(ff: FactFile, inc: Incident, regime: str, reps: Repeats) -> tuple[R
                 "resolution": "按失误发生日期推定为重复，以推定为准",
             }
         )
-    known = known_facts(ff, inc, reps)
+    known = ci.known
     dec = s.decide(known)
     atoms = KnownAtoms(atoms_of(known))
-    naming = Naming(inc)
+    naming = ci.naming
     grounds = [ground_of(enc, sym, atoms, naming) for sym in dec.cautious if sym.name in GROUND_ATOMS]
     grounds.sort(key=lambda g: (ROLE_ORDER.index(g["role"]), citation_key(g["article"]), g["effect"]))
     for sym in dec.cautious:  # scope by reference (参照执行) is marked on its scope ground
@@ -261,6 +292,7 @@ def check_file(ff: FactFile, regime_option: str | None) -> list[Result]:
     for case_id in ff.cases:
         regimes = regimes_for(ff, case_id, regime_option)
         for inc in ff.incidents_of(case_id):
+            ci = CaseIncident(ff, inc, reps)
             for regime in regimes:
-                results.append(incident_result(ff, inc, regime, reps))
+                results.append(incident_result(ci, regime))
     return results

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .describe import verdict_zh
 from .factfile import FactFile
 from .repeats import derive_repeats
-from .results import incident_result
+from .results import CaseIncident, incident_result
 from .schema import Record
 
 
@@ -44,7 +44,8 @@ def expectations(ff: FactFile, known: dict[tuple[str, str], dict] | None = None)
         regimes = dict.fromkeys(
             str(e[0]) for e in [*inc.expects, *inc.expect_grounds, *inc.expect_missing, *inc.expect_procedure]
         )
-        results = {r: known.get((inc.id, r)) or incident_result(ff, inc, r, reps) for r in regimes}
+        ci = CaseIncident(ff, inc, reps)
+        results = {r: known.get((inc.id, r)) or incident_result(ci, r) for r in regimes}
 
         def add(regime: str, line: int, text: str, ok: bool, message: str, inc=inc) -> None:
             where = f"{ff.path}:{line}: {inc.id} under {regime}"

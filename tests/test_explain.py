@@ -12,7 +12,6 @@ from rongcuo_asp.encoding import encodings_digest
 from rongcuo_asp.factfile import parse_fact_text, read_fact_file
 from rongcuo_asp.questions import compare_incident, explain_incident, per_incident, whatif_incident
 from rongcuo_asp.reasoner import solver
-from rongcuo_asp.results import known_facts
 from rongcuo_asp.vocabulary import vocabulary
 
 SCEN = REPO / "facts" / "scenarios"
@@ -20,8 +19,8 @@ SCEN = REPO / "facts" / "scenarios"
 
 def load(path, incident="i1"):
     ff = read_fact_file(path) if not isinstance(path, str) else parse_fact_text(path.encode(), "t.lp")
-    [(inc, reps)] = per_incident(ff, incident)
-    return ff, inc, reps
+    [ci] = per_incident(ff, incident)
+    return ci
 
 
 def entails(regime, facts: dict, goal: str) -> bool:
@@ -31,8 +30,8 @@ def entails(regime, facts: dict, goal: str) -> bool:
 
 
 def test_minimal_sufficient_reason_for_tolerable_exempt():
-    ff, inc, reps = load(BEIJING)
-    e = explain_incident(ff, inc, "beijing", reps, None)
+    ci = load(BEIJING)
+    e = explain_incident(ci, "beijing", None)
     assert e["reason"]["goal"] == "exempt"
     assert e["reason"]["facts"] == [
         "-holds(i1,knowing_violation)",
@@ -66,10 +65,10 @@ def test_minimal_sufficient_reason_for_tolerable_exempt():
     ],
 )
 def test_reasons_are_sufficient_and_subset_minimal(path, regime):
-    ff, inc, reps = load(SCEN / path)
+    ci = load(SCEN / path)
     s = solver(regime)
-    known = known_facts(ff, inc, reps)
-    result = explain_incident(ff, inc, regime, reps, None)
+    known = ci.known
+    result = explain_incident(ci, regime, None)
     goal = result["reason"]["goal"]
     keys = explain.why(s, known, goal)
     reason = {k: known[k] for k in keys}
@@ -79,8 +78,8 @@ def test_reasons_are_sufficient_and_subset_minimal(path, regime):
 
 
 def test_reason_for_not_tolerable_is_the_smallest_blocking_set():
-    ff, inc, reps = load(SCEN / "beijing/exclusion_10_2.lp")
-    e = explain_incident(ff, inc, "beijing", reps, None)
+    ci = load(SCEN / "beijing/exclusion_10_2.lp")
+    e = explain_incident(ci, "beijing", None)
     assert e["reason"] == {
         "goal": "not_tolerable",
         "facts": ["subject_kind(s1,individual)", "holds(s1,public_official)", "holds(i1,private_gain)"],
@@ -88,21 +87,13 @@ def test_reason_for_not_tolerable_is_the_smallest_blocking_set():
 
 
 def test_reasons_are_deterministic():
-    runs = [
-        explain_incident(
-            *load(SCEN / "changzhou_edu/outcome_reduce.lp")[:2],
-            "changzhou_edu",
-            load(SCEN / "changzhou_edu/outcome_reduce.lp")[2],
-            "exempt",
-        )
-        for _ in range(3)
-    ]
+    runs = [explain_incident(load(SCEN / "changzhou_edu/outcome_reduce.lp"), "changzhou_edu", "exempt") for _ in range(3)]
     assert runs[0] == runs[1] == runs[2]
 
 
 def test_undetermined_lists_what_to_establish_for_each_verdict():
-    ff, inc, reps = load(SCEN / "beijing/undetermined_two_unknowns.lp")
-    e = explain_incident(ff, inc, "beijing", reps, None)
+    ci = load(SCEN / "beijing/undetermined_two_unknowns.lp")
+    e = explain_incident(ci, "beijing", None)
     assert e["reason"] is None
     by = {t["verdict"]: t for t in e["to_establish"]}
     assert set(by) == {"not_tolerable", "tolerable"}
@@ -110,7 +101,7 @@ def test_undetermined_lists_what_to_establish_for_each_verdict():
     assert by["tolerable"]["count"] == 2  # the only way
     assert [a["facts"] for a in by["not_tolerable"]["alternatives"]] == [["holds(i1,private_gain)"], ["-holds(i1,remedied)"]]
     assert by["not_tolerable"]["count"] == 1  # either alone suffices: both are listed
-    known = known_facts(ff, inc, reps)
+    known = ci.known
     s = solver("beijing")
     names = {k.name: k for k in s.values}
     for verdict, t in by.items():
@@ -123,15 +114,15 @@ def test_undetermined_lists_what_to_establish_for_each_verdict():
 
 
 def test_contrast_names_the_facts_in_the_way():
-    ff, inc, reps = load(SCEN / "changzhou_edu/outcome_lighter_major.lp")
-    c = explain_incident(ff, inc, "changzhou_edu", reps, "exempt")["contrast"]
+    ci = load(SCEN / "changzhou_edu/outcome_lighter_major.lp")
+    c = explain_incident(ci, "changzhou_edu", "exempt")["contrast"]
     assert c["blocking"] == ["level(i1,harm,major)"]
     assert c["alternatives"] == [[{"fact": "harm", "from": "major", "to": t}] for t in ("none", "minor", "general")]
 
 
 def test_whatif_every_minimal_alternative():
-    ff, inc, reps = load(SCEN / "beijing/undetermined_two_unknowns.lp")
-    w = whatif_incident(ff, inc, "beijing", reps, "not_tolerable", (), 60)
+    ci = load(SCEN / "beijing/undetermined_two_unknowns.lp")
+    w = whatif_incident(ci, "beijing", "not_tolerable", (), 60)
     alts = {tuple((c["fact"], c["from"], c["to"]) for c in alt) for alt in w["alternatives"]}
     assert alts == {
         (("private_gain", None, True),),
@@ -152,9 +143,9 @@ def test_whatif_alternatives_really_reach_the_target():
         ("xsbn_college/exclusion_8_10.lp", "xsbn_college", "exempt"),
         ("changzhou_edu/scope_out_division.lp", "changzhou_edu", "tolerable"),
     ]:
-        ff, inc, reps = load(SCEN / path)
-        known = known_facts(ff, inc, reps)
-        w = whatif_incident(ff, inc, regime, reps, target, (), 60)
+        ci = load(SCEN / path)
+        known = ci.known
+        w = whatif_incident(ci, regime, target, (), 60)
         assert w["alternatives"], path
         sizes = {len(a) for a in w["alternatives"]}
         assert len(sizes) == 1, "all alternatives have the minimal size"
@@ -168,8 +159,8 @@ def test_whatif_alternatives_really_reach_the_target():
 
 
 def test_whatif_scope_change():
-    ff, inc, reps = load(SCEN / "changzhou_edu/scope_out_division.lp")
-    w = whatif_incident(ff, inc, "changzhou_edu", reps, "tolerable", (), 60)
+    ci = load(SCEN / "changzhou_edu/scope_out_division.lp")
+    w = whatif_incident(ci, "changzhou_edu", "tolerable", (), 60)
     assert {tuple((c["fact"], c["to"]) for c in a) for a in w["alternatives"]} == {
         (("rank", "section_deputy"),),
         (("rank", "section"),),
@@ -178,22 +169,22 @@ def test_whatif_scope_change():
 
 
 def test_whatif_no_alternative_keep_and_bound():
-    ff, inc, reps = load(SCEN / "beijing/exclusion_10_2.lp")
-    assert whatif_incident(ff, inc, "beijing", reps, "tolerable", ("private_gain",), 60)["alternatives"] == []
-    ff, inc, reps = load(SCEN / "beijing/undetermined_two_unknowns.lp")
-    assert whatif_incident(ff, inc, "beijing", reps, "tolerable", (), 1)["alternatives"] == []
-    assert len(whatif_incident(ff, inc, "beijing", reps, "tolerable", (), 2)["alternatives"]) == 1
+    ci = load(SCEN / "beijing/exclusion_10_2.lp")
+    assert whatif_incident(ci, "beijing", "tolerable", ("private_gain",), 60)["alternatives"] == []
+    ci = load(SCEN / "beijing/undetermined_two_unknowns.lp")
+    assert whatif_incident(ci, "beijing", "tolerable", (), 1)["alternatives"] == []
+    assert len(whatif_incident(ci, "beijing", "tolerable", (), 2)["alternatives"]) == 1
 
 
 def test_whatif_does_not_change_a_derived_repeat():
-    ff, inc, reps = load(SCEN / "cross/repeat_derived_changzhou.lp", "i2")
-    w = whatif_incident(ff, inc, "changzhou_edu", reps, "tolerable", (), 60)
+    ci = load(SCEN / "cross/repeat_derived_changzhou.lp", "i2")
+    w = whatif_incident(ci, "changzhou_edu", "tolerable", (), 60)
     assert w["alternatives"] == []  # 第八条 bars the derived repeat; only the dates could change it
 
 
 def test_compare_across_regimes():
-    ff, inc, reps = load(SCEN / "cross/repeat_compare_regimes.lp", "i2")
-    c = compare_incident(ff, inc, reps)
+    ci = load(SCEN / "cross/repeat_compare_regimes.lp", "i2")
+    c = compare_incident(ci)
     got = {r["regime"]: (r["verdict"], r["outcome"], r["deciding"]) for r in c["regimes"]}
     assert got["xsbn_college"] == ("not_tolerable", None, ["第八条第（七）项"])
     assert got["university"][:2] == ("tolerable", "reduce") and got["beijing"][:2] == ("tolerable", "reduce")
