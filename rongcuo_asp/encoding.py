@@ -27,6 +27,7 @@ VOCAB_PREDICATES = {"holds", "level", "org", "rank", "subject_kind"}
 CITING_PREDICATES = vocabulary().citing_predicates  # predicate -> role, from the atoms table
 TIMING_FACTS = ("deadline", "publicity")
 _ARTICLE = re.compile(r"^(第[一二三四五六七八九十百]+条)\s*(.*)$")
+CHAPTER = re.compile(r"^第[一二三四五六七八九十]+章\s")  # a chapter heading: text of the document, of no article
 _ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$")
 _CITATION = re.compile(r"^(第[一二三四五六七八九十百]+条)(?:第（([一二三四五六七八九十]+)）项|第([一二三四五六七八九十]+)款)?$")
 
@@ -176,6 +177,9 @@ def _articles(text: str) -> dict[str, Article]:
         if not raw.startswith("%% "):
             continue
         line = raw[3:].strip()
+        if CHAPTER.match(line):
+            current = None  # the chapter's heading belongs to no article
+            continue
         m = _ARTICLE.match(line)
         if m:
             current = articles.setdefault(m.group(1), Article(m.group(1)))

@@ -8,7 +8,7 @@ import clingo
 import pytest
 from clingo import ast
 
-from rongcuo_asp.encoding import CITING_PREDICATES, ENCODINGS, _pattern, load_encoding
+from rongcuo_asp.encoding import CHAPTER, CITING_PREDICATES, ENCODINGS, _pattern, load_encoding
 from rongcuo_asp.reasoner import solver
 from rongcuo_asp.vocabulary import vocabulary
 
@@ -154,3 +154,37 @@ def test_seed_copy_matches_the_shared_seeds():
     if SHARED_SEEDS.is_dir():
         for name in names:
             assert (SEEDS / name).read_bytes() == (SHARED_SEEDS / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_each_article_in_the_fixed_literate_order(regime):
+    """Per article: its heading (and paragraphs before any item), then its treatment, then the
+    items with their readings before the rules that cite them; chapter headings stand apart."""
+    enc = load_encoding(regime)
+    lines = enc.text.splitlines()
+    article, heading_done, seen_rule_of = None, True, set()
+    for n, raw in enumerate(lines, start=1):
+        if raw.startswith("%% "):
+            text = raw[3:].strip()
+            if CHAPTER.match(text):
+                assert article is None or heading_done, f"line {n}: chapter heading inside {article}'s heading"
+                article = None
+                continue
+            m = re.match(r"^(第[一二三四五六七八九十百]+条)", text)
+            if m:
+                article, heading_done = m.group(1), False
+            continue
+        if article is None or not raw.strip() or raw.startswith("%"):
+            continue
+        if not heading_done:
+            assert raw.startswith(f'treatment("{article}"'), f"line {n}: {article}'s treatment must follow its heading"
+            heading_done = True
+            continue
+        assert not raw.startswith("treatment("), f"line {n}: a second treatment in {article}"
+        cited = re.match(r'^[a-z_]+\(I, (?:[A-Za-z_]+, )?"([^"]+)"', raw)
+        if cited:
+            seen_rule_of.add(cited.group(1))
+        reading = re.match(r'^reading\("([^"]+)"', raw)
+        if reading:
+            assert reading.group(1) not in seen_rule_of, f"line {n}: the reading of {reading.group(1)} must precede its rules"
+    assert not any(re.search(r"第[一二三四五六七八九十]+章\s", a.text) for a in enc.articles.values())  # no chapter in an article
