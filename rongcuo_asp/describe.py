@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .factkey import FactKey, FactText
 from .vocabulary import vocabulary
 
 _FACT = re.compile(r"^(-?)(\w+)\((.*)\)$")
@@ -19,34 +20,49 @@ def verdict_zh(verdict: str, outcome: str | None) -> str:
     return text
 
 
-def fact_zh(fact: str, regime: str | None = None) -> str:
-    """holds(i1,remedied) -> 主动采取……：是;  level(i1,harm) (unknown) -> 损失或负面影响"""
+def _structured(fact: str) -> tuple[FactKey, object] | None:
+    """The key and value of a fact: carried by the facts the reasoner writes (FactText); parsed
+    only from a plain string (a JSON document read back, an expectation), or None."""
+    if isinstance(fact, FactText):
+        return fact.key, fact.value
     m = _FACT.match(fact)
     if not m:
-        return fact
+        return None
     neg, pred, args = m.group(1), m.group(2), m.group(3).split(",")
-    if pred == "holds":
-        return f"{fact_label(args[1], regime)}：{'否' if neg else '是'}"
-    if pred == "level":
-        return f"{fact_label(args[1])}：{value_zh(args[1], args[2])}" if len(args) == 3 else fact_label(args[1])
-    if pred in _ATTRIBUTES:
-        return f"{fact_label(pred)}：{value_zh(pred, args[1])}" if len(args) == 2 else fact_label(pred)
-    return pred
+    if pred == "holds" and len(args) == 2:
+        return FactKey.feature("s" if args[1] in vocabulary().subject_features else "i", args[1]), not neg
+    if pred == "level" and len(args) in (2, 3):
+        return FactKey.level(args[1]), args[2] if len(args) == 3 else None
+    if pred in _ATTRIBUTES and len(args) in (1, 2):
+        return FactKey.attribute(pred), args[1] if len(args) == 2 else None
+    return None
+
+
+def fact_zh(fact: str, regime: str | None = None) -> str:
+    """holds(i1,remedied) -> 主动采取……：是;  level(i1,harm) (unknown) -> 损失或负面影响"""
+    found = _structured(fact)
+    if found is None:
+        return fact
+    key, value = found
+    label = fact_label(key.name, regime)
+    return label if value is None else f"{label}：{value_zh(key.name, value)}"
 
 
 def missing_zh(fact: str, regime: str | None = None) -> str:
     """An unknown fact to verify: holds(i1,remedied) -> 是否「主动采取……」."""
     voc = vocabulary()
-    m = _FACT.match(fact)
-    if not m:
+    found = _structured(fact)
+    if found is None:
         return fact
-    pred, args = m.group(2), m.group(3).split(",")
-    if pred == "holds":
-        entry = voc.incident_features.get(args[1]) or voc.subject_features.get(args[1]) or {}
+    key = found[0]
+    if key.kind == "holds":
+        entry = voc.incident_features.get(key.name) or voc.subject_features.get(key.name) or {}
         if regime in entry.get("zh_by_regime", {}):
-            return f"是否{voc.label('feature', args[1], regime)}"
-        return entry.get("ask") or f"是否{voc.label('feature', args[1])}"  # "ask": the question where 是否 cannot lead
-    return fact_zh(fact) + "（程度待查明）" if pred == "level" else voc.predicates[pred].get("ask", fact)
+            return f"是否{voc.label('feature', key.name, regime)}"
+        return entry.get("ask") or f"是否{voc.label('feature', key.name)}"  # "ask": the question where 是否 cannot lead
+    if key.kind == "level":
+        return fact_label(key.name) + "（程度待查明）"
+    return voc.predicates[key.kind].get("ask", fact)
 
 
 def value_zh(name: str, value) -> str:

@@ -3,12 +3,13 @@ firing; the grounds a result lists, each with its article, quoted text and facts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from .encoding import Encoding, Pattern, Rule
 from .factfile import Incident
-from .reasoner import FactKey, Shown
+from .factkey import FactKey, FactText
+from .reasoner import Shown
 from .schema import Ground
 from .vocabulary import vocabulary
 
@@ -23,17 +24,19 @@ class Atom:
     negated: bool
     pred: str
     args: tuple[str, ...]
+    key: FactKey = field(compare=False)  # the case fact it states, and its value
+    value: object = field(compare=False)
 
 
 def atoms_of(known: dict[FactKey, object]) -> list[Atom]:
     out = []
     for key, value in known.items():
         if key.kind == "holds":
-            out.append(Atom(value is False, "holds", ("$I" if key.holder == "i" else "$S", key.name)))
+            out.append(Atom(value is False, "holds", ("$I" if key.holder == "i" else "$S", key.name), key, value))
         elif key.kind == "level":
-            out.append(Atom(False, "level", ("$I", key.name, str(value))))
+            out.append(Atom(False, "level", ("$I", key.name, str(value)), key, value))
         else:
-            out.append(Atom(False, key.kind, ("$S", str(value))))
+            out.append(Atom(False, key.kind, ("$S", str(value)), key, value))
     return out
 
 
@@ -101,16 +104,17 @@ class Naming:
     def __init__(self, inc: Incident):
         self.inc, self.subj = inc.id, inc.subject
 
-    def atom(self, a: Atom) -> str:
+    def atom(self, a: Atom) -> FactText:
         args = [self.inc if x == "$I" else self.subj if x == "$S" else x for x in a.args]
-        return ("-" if a.negated else "") + f"{a.pred}({','.join(args)})"
+        return FactText(("-" if a.negated else "") + f"{a.pred}({','.join(args)})", a.key, a.value)
 
-    def fact(self, key: FactKey, value: object) -> str:
+    def fact(self, key: FactKey, value: object) -> FactText:
         """A fact key with a value as the file writes it: -holds(i1,private_gain), level(i1,harm,minor)."""
         return self.atom(atoms_of({key: value})[0])
 
-    def key(self, key: FactKey) -> str:
-        return key.text(self.inc, self.subj)
+    def key(self, key: FactKey) -> FactText:
+        """A fact still unknown: holds(i1,remedied), level(i1,harm), org(s1)."""
+        return FactText(key.text(self.inc, self.subj), key, None)
 
 
 @cache

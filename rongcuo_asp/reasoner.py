@@ -24,43 +24,8 @@ from typing import Any, NamedTuple, cast
 import clingo
 
 from .encoding import CITING_PREDICATES, Encoding, citation_key, load_encoding, regime_program, shared_part
+from .factkey import FactKey
 from .vocabulary import vocabulary
-
-
-class FactKey(NamedTuple):
-    """One case fact of the generic incident, whatever its value: a feature of the incident
-    (holds, i, F) or of the subject (holds, s, F), a scale dimension of the incident (level, i, D),
-    or an attribute of the subject (org / rank / subject_kind, s, the same name)."""
-
-    kind: str  # holds | level | org | rank | subject_kind
-    holder: str  # i (the incident) | s (the subject)
-    name: str  # the feature, the dimension, or the attribute
-
-    @classmethod
-    def feature(cls, holder: str, name: str) -> FactKey:
-        return cls("holds", holder, name)
-
-    @classmethod
-    def level(cls, dimension: str) -> FactKey:
-        return cls("level", "i", dimension)
-
-    @classmethod
-    def attribute(cls, name: str) -> FactKey:
-        return cls(name, "s", name)
-
-    @property
-    def term(self) -> str:
-        """The key as an ASP term: h(i,remedied), h(s,public_official), l(harm), org."""
-        if self.kind == "holds":
-            return f"h({self.holder},{self.name})"
-        return f"l({self.name})" if self.kind == "level" else self.kind
-
-    def text(self, incident: str, subject: str) -> str:
-        """The fact without its value as a report names it: holds(i1,remedied), level(i1,harm), org(s1)."""
-        holder = incident if self.holder == "i" else subject
-        if self.kind == "holds":
-            return f"holds({holder},{self.name})"
-        return f"level({holder},{self.name})" if self.kind == "level" else f"{self.kind}({holder})"
 
 
 class Shown(NamedTuple):

@@ -217,7 +217,7 @@ def matter_text(inc: Incident) -> str | None:
 def _evidence(ff: FactFile, inc: Incident, known: dict[FactKey, object], naming: Naming) -> dict[str, list[str]]:
     """The evidence (evidence/3) of each established fact, by the fact as a report writes it."""
     subj = ff.subjects[inc.subject]
-    out = {}
+    out: dict[str, list[str]] = {}
     for key, value in known.items():
         found = (inc.evidence if key.holder == "i" else subj.evidence).get(key.name)
         if found:
