@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .describe import fact_label, missing_zh, range_zh, value_zh, verdict_zh
+from .documents import fact_label, missing_zh, range_zh, value_zh, verdict_zh
 from .factfile import FactFile, Incident, Term, parse_fact_text
 from .provenance import Naming
 from .reasoner import FactKey, solver

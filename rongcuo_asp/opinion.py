@@ -7,8 +7,7 @@ rendered as .docx (python-docx, imported in `write_docx` only) or as .md/.html b
 
 from __future__ import annotations
 
-from .describe import fact_zh, missing_zh
-from .documents import _checked_text, _procedure_node, deciding_articles
+from .documents import _checked_text, _procedure_node, deciding_articles, fact_zh, missing_zh
 from .results import CheckError
 from .schema import Record
 from .vocabulary import vocabulary

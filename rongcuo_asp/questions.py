@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import explain
-from .describe import range_zh
+from .documents import range_zh
 from .factfile import FactFile, Incident
 from .provenance import Naming
 from .reasoner import FactKey, solver

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .describe import verdict_zh
+from .documents import verdict_zh
 from .factfile import FactFile
 from .repeats import derive_repeats
 from .results import CaseIncident, incident_result
