@@ -546,7 +546,8 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
         if done == "back":
             click.echo("  已撤销上一个回答。" if session.undo() else "  没有可撤销的回答。", err=True)
         if session.out is None and q.record == "case_name" and done in ("answered", "unknown"):
-            session.out = default_output(raw.split("|")[0].split("｜")[0].strip() if done == "answered" else None)
+            named = session.ff.cases[session.ff.subjects[session.ff.incidents[q.incident].subject].case].name
+            session.out = default_output(named.value if named else None)  # the file is named after the case
         if session.out is not None and session.text != last:
             _write_quietly(session.out, session.text)
             last = session.text

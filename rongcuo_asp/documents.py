@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from .factkey import FactKey, FactText
-from .results import deciding_articles
+from .results import deciding_articles, evidence_map
 from .schema import Record
 from .vocabulary import vocabulary
 
@@ -161,7 +161,7 @@ def result_nodes(r: Record) -> list[dict]:
     nodes.append(_case_node(r))
     if r["grounds"]:
         nodes.append(node("认定依据", [_ground_node(g, regime) for g in r["grounds"]]))
-    checked = _checked_text(r)
+    checked = checked_text(r)
     if checked:
         nodes.append(node(checked))
     if r["factors"]:
@@ -184,7 +184,7 @@ def result_nodes(r: Record) -> list[dict]:
         gaps = r["evidence_gaps"]
         nodes.append(node(f"证据缺口（决定结论的事实中尚无证据材料的 {len(gaps)} 项）", _facts(gaps, regime), collapsed=True))
     if r["procedure"]:
-        nodes.append(node("时限审查", [_procedure_node(p) for p in r["procedure"]]))
+        nodes.append(node("时限审查", [node(procedure_text(p)) for p in r["procedure"]]))
     others = [c for c in r["conflicts"] if c["kind"] != "rule_conflict"]
     if others:
         nodes.append(node("冲突与解读", [node(_conflict_text(c)) for c in others]))
@@ -208,7 +208,7 @@ def _articles_of(regime: str, role: str) -> list[str]:
     return sorted(named, key=citation_key)
 
 
-def _checked_text(r: Record) -> str:
+def checked_text(r: Record) -> str:
     """What was checked and did not apply, said once: 经审查，不存在第十条所列不予容错情形."""
     if r["verdict"] == "tolerable":
         parts = []
@@ -247,19 +247,20 @@ def _missing_nodes(r: Record) -> list[dict]:
     return [node(voc.label("role", role) if role else "其他", items) for role, items in groups.items()]
 
 
-def _procedure_node(p: Record) -> dict:
+def procedure_text(p: Record) -> str:
+    """One deadline finding in a sentence: step, article, due date or estimate, actual, status."""
     voc = vocabulary()
     if p["status"] == "unknown_calendar":
-        return node(
+        return (
             f"{voc.label('step', p['step'])}（{p['article']}）：{p['note']}，约至 {p['estimate']}（估算）；"
             f"实际 {p['actual'] or '—'}；{voc.label('status', p['status'])}"
         )
     if p["due"] is None:  # owed, not begun: no date to count from
-        return node(f"{voc.label('step', p['step'])}（{p['article']}）：尚未开始；{voc.label('status', p['status'])}")
+        return f"{voc.label('step', p['step'])}（{p['article']}）：尚未开始；{voc.label('status', p['status'])}"
     when = {"publicity": f"公示至少至 {p['due']}", "follow_up": f"跟踪回访至 {p['due']}"}.get(
         p["step"], f"期限至 {p['due']}（含当日）"
     )
-    return node(
+    return (
         f"{voc.label('step', p['step'])}（{p['article']}）：{when}；实际 {p['actual'] or '—'}；{voc.label('status', p['status'])}"
     )
 
@@ -314,7 +315,7 @@ def _case_node(r: Record) -> dict:
     known = r.get("known", [])
     read = [k["fact"] for k in known if k["read"]]
     unread = [k["fact"] for k in known if not k["read"]]
-    evidence = {k["fact"]: k["evidence"] for k in known if k.get("evidence")}
+    evidence = evidence_map(r)
     if read:
         lines.append(node(f"已查明事实（{len(read)} 项）", _facts(read, regime, evidence), collapsed=True))
     elif r["verdict"] == "undetermined":

@@ -7,8 +7,8 @@ rendered as .docx (python-docx, imported in `write_docx` only) or as .md/.html b
 
 from __future__ import annotations
 
-from .documents import _checked_text, _procedure_node, deciding_articles, fact_zh, missing_zh
-from .results import CheckError
+from .documents import checked_text, deciding_articles, fact_zh, missing_zh, procedure_text
+from .results import CheckError, evidence_map
 from .schema import Record
 from .vocabulary import vocabulary
 
@@ -39,7 +39,7 @@ def opinion_document(r: Record) -> dict:
     who = r.get("subject_name") or r["subject"]
     matter = r.get("matter")
     known = r.get("known", [])
-    evidence = {k["fact"]: k["evidence"] for k in known if k.get("evidence")}
+    evidence = evidence_map(r)
     subject_facts = [k["fact"] for k in known if _of_subject(k["fact"], r)]
     incident_facts = [k["fact"] for k in known if not _of_subject(k["fact"], r) and k["read"]]
     other_facts = [k["fact"] for k in known if not _of_subject(k["fact"], r) and not k["read"]]
@@ -68,12 +68,12 @@ def opinion_document(r: Record) -> dict:
             reasons.append(paragraph(f"虽符合{c['scenario']}所列容错情形，但有{c['exclusion']}所列情形，不予容错情形优先适用。"))
     for g in r["grounds"]:
         reasons.append(paragraph(f"{info['short']}{g['article']}规定：「{g['text']}」", kind="quote"))
-        facts = "；".join(_with_evidence(f, regime, g.get("evidence") or evidence) for f in g["facts"])
+        facts = "；".join(_with_evidence(f, regime, evidence) for f in g["facts"])
         finding = _finding(g)
         reasons.append(paragraph(f"本案{facts}，{finding}。" if facts else f"本案{finding}。", g["facts"]))
         if g.get("reading"):
             reasons.append(paragraph(f"说明：{g['reading']}"))
-    checked = _checked_text(r)
+    checked = checked_text(r)
     if checked:
         reasons.append(paragraph(checked))
     sections.append(("认定理由", reasons))
@@ -81,7 +81,7 @@ def opinion_document(r: Record) -> dict:
     factors = [
         paragraph(
             f"{voc.label('factor_kind', f['kind'])}（{f['article']}）："
-            + "；".join(_with_evidence(x, regime, f.get("evidence") or evidence) for x in f["facts"])
+            + "；".join(_with_evidence(x, regime, evidence) for x in f["facts"])
             + "。",
             f["facts"],
         )
@@ -105,7 +105,7 @@ def opinion_document(r: Record) -> dict:
                 handling_paragraphs.append(paragraph(f"{info['short']}{article.number}规定：「{article.text}」", kind="quote"))
     sections.append(("处理意见", handling_paragraphs))
 
-    steps = [paragraph(_procedure_node(p)["text"] + "。") for p in r["procedure"]]
+    steps = [paragraph(procedure_text(p) + "。") for p in r["procedure"]]
     sections.append(("程序", steps or [paragraph("本办法对本案无时限要求，或相关日期尚未发生。")]))
 
     return {

@@ -9,13 +9,33 @@ from .documents import range_zh
 from .factfile import FactFile, Incident
 from .provenance import Naming
 from .reasoner import FactKey, solver
-from .results import CaseIncident, CheckError, deciding_articles, evaluate, incident_result, incidents_of
+from .results import (
+    CaseIncident,
+    CheckError,
+    deciding_articles,
+    evaluate,
+    evidence_map,
+    incident_result,
+    incidents_of,
+    matter_text,
+)
 from .schema import Record
 from .vocabulary import vocabulary
 from .whatif import Change, whatif
 
 OUTCOMES = ("exempt", "reduce", "lighter")
 MAX_CHANGES = vocabulary().data["bounds"]["max_changes"]
+# The ground atoms that decide each verdict (from the atoms table): the scenario for 可容错, scope
+# grounds against for 不适用本办法, every other ground against for 不予容错; an outcome, its degree.
+_DECIDING_ATOMS = {
+    "tolerable": tuple(a for a, (role, effect) in vocabulary().ground_atoms.items() if (role, effect) == ("scenario", "for")),
+    "not_tolerable": tuple(
+        a for a, (role, effect) in vocabulary().ground_atoms.items() if effect == "against" and role != "scope"
+    ),
+    "not_applicable": tuple(
+        a for a, (role, effect) in vocabulary().ground_atoms.items() if (role, effect) == ("scope", "against")
+    ),
+}
 LISTED = 10  # sets of facts to establish listed per possible verdict
 
 
@@ -45,7 +65,7 @@ def explain_incident(ci: CaseIncident, regime: str, contrast: str | None) -> dic
         goal = _goal(result)
         out["reason"] = {"goal": goal, "facts": [fact_text(inc, k, known[k]) for k in explain.why(s, known, goal)]}
         # the minimal sufficient reason decides too: its facts without evidence join the gaps
-        with_evidence = {k["fact"] for k in result["known"] if k.get("evidence")}
+        with_evidence = evidence_map(result)
         reason = [f for f in out["reason"]["facts"] if f not in with_evidence]
         out["evidence_gaps"] = list(dict.fromkeys([*result["evidence_gaps"], *reason]))
     else:
@@ -193,11 +213,7 @@ def whatif_incident(ci: CaseIncident, regime: str, target: str, keep: tuple[str,
 def decided_articles(decided, target: str) -> list[str]:
     """The articles that decide `target` in a decision (for a finding's citation): its scenario
     items for 「可容错」, the grounds against it otherwise, the degree's article for an outcome."""
-    names = {
-        "tolerable": ("scenario",),
-        "not_tolerable": ("exclusion", "repeat_bar", "condition_failed", "no_scenario"),
-        "not_applicable": ("out_of_scope", "outside"),
-    }.get(target, ("outcome",))
+    names = _DECIDING_ATOMS.get(target, ("outcome",))
     arts = []
     for sym in sorted(decided.cautious):
         if sym.name in names:
@@ -221,7 +237,7 @@ def compare_incident(ci: CaseIncident) -> dict:
         "incident": inc.id,
         "subject": inc.subject,
         "subject_name": subject.name.value if subject.name else None,
-        "matter": inc.matter.value.value if inc.matter else None,
+        "matter": matter_text(inc),
         "regimes": rows,
         "agree": len(verdicts) == 1,
     }

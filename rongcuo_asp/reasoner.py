@@ -227,11 +227,7 @@ class RegimeSolver:
     @staticmethod
     def _pairs(brave: frozenset[Shown]) -> set[tuple[str, str | None]]:
         verdicts = {a.args[0] for a in brave if a.name == "verdict"}
-        outcomes = {a.args[0] for a in brave if a.name == "outcome"}
-        pairs: set[tuple[str, str | None]] = {(v, None) for v in verdicts if v != "tolerable"}
-        if "tolerable" in verdicts:
-            pairs |= {("tolerable", o) for o in outcomes}
-        return pairs
+        return _verdict_outcome_pairs(verdicts, {a.args[0] for a in brave if a.name == "outcome"})
 
     def assumptions(self, known: dict[FactKey, object]) -> list[int]:
         return [self.literals[(k, v)] for k, v in known.items()]
@@ -270,11 +266,7 @@ class RegimeSolver:
         ctl, literals = self._mode_control("brave-pairs")
         symbols = _last_model_symbols(ctl, [literals[kv] for kv in known.items()]) or []
         verdicts = {sym.arguments[1].name for sym in symbols if sym.name == "verdict"}
-        outcomes = {sym.arguments[1].name for sym in symbols if sym.name == "degree"}
-        pairs: set[tuple[str, str | None]] = {(v, None) for v in verdicts if v != "tolerable"}
-        if "tolerable" in verdicts:
-            pairs |= {("tolerable", o) for o in outcomes}
-        return pairs
+        return _verdict_outcome_pairs(verdicts, {sym.arguments[1].name for sym in symbols if sym.name == "degree"})
 
     def relevant_unknown(self, known: dict[FactKey, object]) -> list[FactKey]:
         """The unknown facts that make a difference: some two completions differing in that fact
@@ -334,6 +326,15 @@ class RegimeSolver:
             atom = self.goal_symbol(outcome or verdict)  # an outcome implies its verdict, tolerable
             goal = self._goals[(verdict, outcome)] = _literal(self.facts_ctl, atom)
         return goal
+
+
+def _verdict_outcome_pairs(verdicts: set[str], outcomes: set[str]) -> set[tuple[str, str | None]]:
+    """The possible (verdict, outcome) pairs from the brave verdicts and outcomes: an outcome
+    belongs to the verdict tolerable only."""
+    pairs: set[tuple[str, str | None]] = {(v, None) for v in verdicts if v != "tolerable"}
+    if "tolerable" in verdicts:
+        pairs |= {("tolerable", o) for o in outcomes}
+    return pairs
 
 
 def _last_model_symbols(ctl: clingo.Control, assumptions: list[int]) -> list[clingo.Symbol] | None:

@@ -232,6 +232,11 @@ def _known_entry(fact: str, read: bool, sources: dict[str, list[str]]) -> KnownF
     return entry
 
 
+def evidence_map(r: Record) -> dict[str, list[str]]:
+    """Each established fact of a result that has evidence, with its sources."""
+    return {k["fact"]: k["evidence"] for k in r.get("known", []) if k.get("evidence")}
+
+
 def evidence_gaps(verdict: str, grounds: list[Ground], sources: dict[str, list[str]], checked: Sequence[str] = ()) -> list[str]:
     """The facts that decide the verdict and outcome and have no evidence: for a tolerable incident
     every ground's facts (scope, scenario, conditions, degree) and the facts that rule out each
