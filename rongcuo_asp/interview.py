@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .documents import fact_label, missing_zh, range_zh, value_zh, verdict_zh
@@ -102,14 +102,6 @@ class AnswerError(ValueError):
 
 
 @dataclass
-class _Block:
-    """What one answer added to the file (undone as a whole by 返回)."""
-
-    text: str
-    unknown: tuple[str, str] | None = None  # (incident, fact) answered 不清楚
-
-
-@dataclass
 class _Open:
     """An incident's open questions: per regime still open, its facts to verify (law's order)."""
 
@@ -118,7 +110,7 @@ class _Open:
     decisive: set[FactKey] = field(default_factory=set)
 
 
-def best_question(state: _Open, possible=None) -> FactKey:
+def best_question(state: _Open, possible: Callable[[str, dict[FactKey, object]], set]) -> FactKey:
     """The rule that picks the next fact (README, 询问): one answer of which alone decides a
     verdict first; then the fact whose answers leave the fewest (verdict, outcome) pairs possible
     in the worst case, over the regimes still open; then the law's order."""
@@ -129,8 +121,6 @@ def best_question(state: _Open, possible=None) -> FactKey:
     for keys in state.missing.values():
         for n, k in enumerate(keys):
             order[k] = min(order.get(k, n), n)
-
-    possible = possible or (lambda regime, known: solver(regime).possible(known))
 
     def worst(k: FactKey) -> int:
         regimes = [r for r, keys in state.missing.items() if k in keys]
@@ -145,7 +135,7 @@ class Interview:
         self.base = SKELETON if self.new else base
         self.out = out
         self.regime_option = regime_option
-        self.blocks: list[_Block] = []
+        self.blocks: list[str] = []  # what each answer of this session added (返回 takes the last back)
         self.asked = 0
         self.unknown_asked: list[str] = []  # the questions answered 不清楚 this session, as asked
         self.ff = self._parse()
@@ -162,7 +152,7 @@ class Interview:
     # -- the file --------------------------------------------------------------------------
     @property
     def text(self) -> str:
-        return self.base + "".join(b.text for b in self.blocks)
+        return self.base + "".join(self.blocks)
 
     def _parse(self, text: str | None = None) -> FactFile:
         return parse_fact_text((self.text if text is None else text).encode("utf-8"), self.out or "<interview>")
@@ -171,8 +161,8 @@ class Interview:
     def unknown(self) -> set[tuple[str, str]]:
         return {(m.group(1), m.group(2)) for m in _MARK.finditer(self.text)}
 
-    def _add(self, block: _Block) -> None:
-        text = self.text + block.text
+    def _add(self, block: str) -> None:
+        text = self.text + block
         self.ff = self._parse(text)  # refuses (FactFileError) before anything is kept
         self.blocks.append(block)
 
@@ -197,7 +187,8 @@ class Interview:
     def open_facts(self, inc: Incident) -> _Open:
         """Per regime whose (verdict, outcome) is still open: the facts that can change it and
         were not answered 不清楚, in the law's order, and the regime's decision."""
-        known, naming, skipped = self.known(inc), Naming(inc), self.unknown
+        ci = CaseIncident(self.ff, inc, derive_repeats(self.ff))
+        known, naming, skipped = ci.known, ci.naming, self.unknown
         state = _Open(known)
         for regime in self.regimes(inc):
             decision = solver(regime).decide(known)
@@ -334,7 +325,7 @@ class Interview:
             header += f"% 证据/出处：{_one_line(note)}\n"
         if command == UNKNOWN or (not reply and not q.options and q.record != "regime"):
             self.unknown_asked.append(q.text)
-            self._add(_Block(f"{header}% 答：不清楚\n% rongcuo:unknown {q.incident} {q.name}\n", (q.incident, q.name)))
+            self._add(f"{header}% 答：不清楚\n% rongcuo:unknown {q.incident} {q.name}\n")
             return "unknown"
         value = self._value(q, reply)
         facts = self._facts(q, value)
@@ -343,7 +334,7 @@ class Interview:
             of_subject = q.key is not None and q.key.holder == "s"
             what = "occurred" if q.key is None else q.key.name
             facts += f"evidence({inc.subject if of_subject else inc.id}, {what}, {Term('string', _one_line(note))}).\n"
-        self._add(_Block(header + f"% 答：{self._label(q, value)}\n" + facts))
+        self._add(header + f"% 答：{self._label(q, value)}\n" + facts)
         return "answered"
 
     def _value(self, q: Question, reply: str) -> object:
