@@ -146,9 +146,13 @@ def run(
         elif stream is not None:
             stream.write(record)
 
+    def refuse(path: str, reason: str) -> None:
+        """A refused file as a ledger row (tables only), once: not again on --resume."""
+        if fmt in TABLES and (path, "", "", "") not in skip:
+            emit(ledger_refusal(path, reason))
+
     for path, why in missing:
-        if fmt in TABLES:
-            emit(ledger_refusal(path, why))
+        refuse(path, why)
     start = time.perf_counter()
     tasks = [(f, regime, fmt) for f in files]
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) if jobs > 1 else None
@@ -167,9 +171,7 @@ def run(
             summary.files += 1
             if done.error is not None:
                 summary.refused.append((done.path, done.error))
-                if fmt in TABLES and (done.path, "", "", "") not in skip:
-                    row = ledger_refusal(done.path, "\n".join(refusal_lines(done.path, done.error)))
-                    emit(row)
+                refuse(done.path, "\n".join(refusal_lines(done.path, done.error)))
             else:
                 summary.incidents += done.incidents
                 for k, verdict, record in zip(done.keys, done.verdicts, done.records, strict=True):

@@ -130,3 +130,11 @@ def test_resume_needs_an_output_file(corpus):
 def test_missing_path_is_reported(tmp_path):
     result = batch(tmp_path / "nope")
     assert result.exit_code == 2 and "路径不存在" in result.output
+
+
+def test_resume_writes_a_missing_paths_refusal_once(corpus, tmp_path):
+    out = tmp_path / "r.csv"
+    batch(corpus / "beijing", tmp_path / "nope", "-o", out, "--format", "csv")
+    batch(corpus / "beijing", tmp_path / "nope", "-o", out, "--format", "csv", "--resume")
+    refused = [r for r in read_csv(out) if r["拒绝原因"]]
+    assert [r["拒绝原因"] for r in refused] == ["路径不存在"]
