@@ -1,5 +1,7 @@
 """`rongcuo verify`: every property is proven for the real encodings, and each one can fail."""
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -120,3 +122,14 @@ def test_a_typo_in_an_encoding_is_caught():
             text.replace("courtt;", "court;") + "\n" + outcome,
             [(ENCODINGS / "beijing.lp", text.count("\n") + 1), (ENCODINGS / "outcome.lp", None)],
         )
+
+
+def test_verify_json_names_version_and_encodings():
+    from rongcuo_asp import __version__
+    from rongcuo_asp.encoding import encodings_digest
+
+    result = CliRunner().invoke(main, ["verify", "--regime", "beijing", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["version"] == __version__ and data["sha256"] == encodings_digest(["beijing"])
+    assert {f["regime"] for f in data["findings"]} == {"beijing", "repeat.lp"} and all(f["ok"] for f in data["findings"])
