@@ -10,91 +10,32 @@ A deadline that runs into a year the calendar data does not cover (chinesecalend
 official notices up to the year it was released) is not guessed: its status is
 `unknown_calendar`, with an estimate that counts Monday to Friday only, marked as such; the rest
 of the result stands.  A reviewer can supply a year's official notice as data
-(`rongcuo check --holidays FILE`, format in `use_holidays`), which makes the deadline exact.
+(`rongcuo check --holidays FILE`, format in holidays.py), which makes the deadline exact.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
-from pathlib import Path
 
 from .encoding import Encoding
-from .factfile import FactFile, FactFileError, Incident
+from .factfile import FactFile, Incident
+from .holidays import read_holidays
 from .schema import ProcedureStep
 from .vocabulary import vocabulary
 
 # Years a reviewer supplied (--holidays): year -> (holidays, working days on a weekend).
 _SUPPLIED: dict[int, tuple[set[dt.date], set[dt.date]]] = {}
-_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?\s+(holiday|workday)$")
 
 
 def use_holidays(path: str | None) -> None:
-    """Read a year's official holiday notice (国务院办公厅关于……节假日安排的通知) from a small file:
+    """Use a year's official holiday notice from a file (format in holidays.read_holidays) for the
+    years it declares, in place of the packaged data; None: the packaged calendar only.  A refused
+    file raises FactFileError naming file and line (exit 2)."""
 
-        % 2027 年节假日安排（国办发明电〔2026〕N 号）
-        year 2027
-        2027-01-01 holiday
-        2027-02-05..2027-02-11 holiday
-        2027-02-14 workday
-
-    `year Y` declares that the file covers the whole of year Y (every day not listed is a working
-    day from Monday to Friday); `holiday` days (a range with ..) are days off, `workday` days are
-    调休 working weekends.  `%` and `#` start comments.  A year the file declares replaces the
-    packaged data for that year.  Errors name the file and line (exit 2)."""
-
-    if path is None:  # the packaged calendar only
-        _SUPPLIED.clear()
-        return
-    problems: list[tuple[int | None, str]] = []
-    years: dict[int, tuple[set[dt.date], set[dt.date]]] = {}
-    entries: list[tuple[int, dt.date, dt.date, str]] = []
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FactFileError(path, [(None, f"无法读取节假日文件：{exc}")]) from None
-    for n, raw in enumerate(text.splitlines(), start=1):
-        line = re.split(r"[%#]", raw, maxsplit=1)[0].strip()
-        if not line:
-            continue
-        if m := re.fullmatch(r"year\s+(\d{4})", line):
-            years.setdefault(int(m.group(1)), (set(), set()))
-            continue
-        m = _LINE.match(line)
-        if not m:
-            problems.append((n, f"无法识别：{raw.strip()}（应为 year YYYY，或 YYYY-MM-DD[..YYYY-MM-DD] holiday|workday）"))
-            continue
-        try:
-            first = dt.date.fromisoformat(m.group(1))
-            last = dt.date.fromisoformat(m.group(2) or m.group(1))
-        except ValueError:
-            problems.append((n, f"不是有效日期：{raw.strip()}"))
-            continue
-        if last < first or last.year != first.year:
-            problems.append((n, f"日期范围有误：{raw.strip()}（须在同一年内且由早到晚）"))
-            continue
-        entries.append((n, first, last, m.group(3)))
-    for n, first, last, kind in entries:
-        if first.year not in years:
-            problems.append((n, f"{first.year} 年未以 year {first.year} 声明"))
-            continue
-        holidays, workdays = years[first.year]
-        day = first
-        while day <= last:
-            if kind == "workday" and day.weekday() < 5:
-                problems.append((n, f"{day} 为周一至周五，无须标为调休上班日"))
-            (workdays if kind == "workday" else holidays).add(day)
-            day += dt.timedelta(days=1)
-    for holidays, workdays in years.values():
-        for day in sorted(holidays & workdays):
-            problems.append((None, f"{day} 同时标为休息日和上班日"))
-    if not years and not problems:
-        problems.append((None, "文件中没有 year YYYY 声明"))
-    if problems:
-        raise FactFileError(path, problems)
     _SUPPLIED.clear()
-    _SUPPLIED.update(years)
+    if path is not None:
+        _SUPPLIED.update(read_holidays(path))
 
 
 def _is_workday(day: dt.date) -> bool:
