@@ -250,9 +250,10 @@ def _missing_nodes(r: Record) -> list[dict]:
 def procedure_text(p: Record) -> str:
     """One deadline finding in a sentence: step, article, due date or estimate, actual, status."""
     voc = vocabulary()
-    if p["status"] == "unknown_calendar":
+    if p["status"] == "unknown_calendar":  # no estimate either past the calendar's last day
+        estimate = f"，约至 {p['estimate']}（估算）" if p.get("estimate") else ""
         return (
-            f"{voc.label('step', p['step'])}（{p['article']}）：{p['note']}，约至 {p['estimate']}（估算）；"
+            f"{voc.label('step', p['step'])}（{p['article']}）：{p['note']}{estimate}；"
             f"实际 {p['actual'] or '—'}；{voc.label('status', p['status'])}"
         )
     if p["due"] is None:  # owed, not begun: no date to count from

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 
 from .encoding import Encoding
 from .factfile import FactFile, Incident
@@ -48,7 +49,11 @@ def _is_workday(day: dt.date) -> bool:
 
 
 class CalendarRangeError(Exception):
-    pass
+    """A day the calendar data does not cover (args[0]: its year)."""
+
+
+class CalendarEndError(CalendarRangeError):
+    """A deadline past the last day the calendar can name (9999-12-31)."""
 
 
 def _weekdays_beyond_data(day: dt.date) -> bool:
@@ -64,6 +69,8 @@ def add_working_days(start: dt.date, n: int, is_workday=None) -> dt.date:
     is_workday = is_workday or _is_workday
     day, left = start, n
     while left:
+        if day == dt.date.max:
+            raise CalendarEndError(dt.MAXYEAR + 1)
         day += dt.timedelta(days=1)
         try:
             if is_workday(day):
@@ -76,6 +83,8 @@ def add_working_days(start: dt.date, n: int, is_workday=None) -> dt.date:
 def add_months(start: dt.date, n: int) -> dt.date:
     month = start.month - 1 + n
     year, month = start.year + month // 12, month % 12 + 1
+    if year > dt.MAXYEAR:
+        raise CalendarEndError(year)
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
@@ -106,17 +115,23 @@ def _entry(article: str, step: str, due: dt.date | None, actual: dt.date | None,
     }
 
 
+def _beyond_data(entry: ProcedureStep, exc: CalendarRangeError, estimate) -> ProcedureStep:
+    """A deadline the calendar data cannot count: status unknown_calendar, an estimate where one exists."""
+    entry["status"] = "unknown_calendar"
+    try:
+        if isinstance(exc, CalendarEndError):
+            raise exc
+        entry["estimate"] = estimate().isoformat()
+        entry["note"] = f"{exc.args[0]} 年节假日安排未收录，无法计算；按周一至周五估算，未计节假日与调休"
+    except CalendarRangeError:  # the estimate, too, runs past 9999-12-31
+        entry["note"] = f"期限超出日历可表示的范围（至 {dt.date.max.isoformat()}），无法计算"
+    return entry
+
+
 def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> tuple[list[ProcedureStep], list[dict]]:
     """Procedure entries and date-order conflicts of one incident under one regime."""
     dates = {event: loc.value for event, loc in inc.dates.items()}
     entries: list[ProcedureStep] = []
-
-    def unknown_calendar(article: str, step: str, start: str, actual, fn, *args, year: int) -> ProcedureStep:
-        entry = _entry(article, step, None, actual, "unknown_calendar", start)
-        entry["estimate"] = fn(dates[start], *args, _weekdays_beyond_data).isoformat()
-        entry["note"] = f"{year} 年节假日安排未收录，无法计算；按周一至周五估算，未计节假日与调休"
-        return entry
-
     for article, step, start, actual_event, n, unit in enc.data.get("deadline", []):
         if start not in dates:
             continue
@@ -124,7 +139,9 @@ def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> t
         try:
             due = due_date(dates[start], int(n), unit)
         except CalendarRangeError as exc:
-            entries.append(unknown_calendar(article, step, start, actual, due_date, int(n), unit, year=exc.args[0]))
+            entry = _entry(article, step, None, actual, "", start)
+            estimate = functools.partial(due_date, dates[start], int(n), unit, _weekdays_beyond_data)
+            entries.append(_beyond_data(entry, exc, estimate))
             continue
         status = "pending" if actual is None else "on_time" if actual <= due else "late"
         entries.append(_entry(article, step, due, actual, status, start))
@@ -139,9 +156,9 @@ def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> t
         try:
             due = publicity_end(dates["publicity_started"], int(n))
         except CalendarRangeError as exc:
-            entries.append(
-                unknown_calendar(article, "publicity", "publicity_started", actual, publicity_end, int(n), year=exc.args[0])
-            )
+            entry = _entry(article, "publicity", None, actual, "", "publicity_started")
+            estimate = functools.partial(publicity_end, dates["publicity_started"], int(n), _weekdays_beyond_data)
+            entries.append(_beyond_data(entry, exc, estimate))
             continue
         status = "pending" if actual is None else "on_time" if actual >= due else "short"
         entries.append(_entry(article, "publicity", due, actual, status, "publicity_started"))

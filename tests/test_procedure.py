@@ -228,3 +228,48 @@ def test_text_report_has_timeline(tmp_path):
     )
     out = CliRunner().invoke(main, ["check", str(path)]).output
     assert "时限审查" in out and "提出申请（第十条第（一）项）：期限至 2024-10-12（含当日）；实际 2024-10-14；逾期" in out
+
+
+END_OF_CALENDAR = (
+    'date(i1, application_filed, "9999-11-30").\ndate(i1, decision_made, "9999-12-25").\n'
+    'date(i1, publicity_started, "9999-12-30").\n'
+)
+
+
+@pytest.mark.parametrize("supplied", [False, True])
+def test_a_deadline_past_the_last_day_of_the_calendar_is_a_finding_not_a_crash(tmp_path, supplied):
+    """Year 9999: three months or ten working days run past 9999-12-31, with or without a supplied
+    notice for 9999; each step says it cannot be counted, the rest of the result stands."""
+    hol = tmp_path / "9999.txt"
+    hol.write_text("year 9999\n9999-12-31 holiday\n", encoding="utf-8")
+    path = tmp_path / "p.lp"
+    path.write_text(CASE + END_OF_CALENDAR, encoding="utf-8")
+    extra = ["--holidays", str(hol)] if supplied else []
+    got, _ = steps(CliRunner().invoke(main, ["check", str(path), "--format", "json", *extra]))
+    for step in ("investigation", "feedback", "follow_up"):
+        assert (got[step]["status"], got[step]["due"]) == ("unknown_calendar", None)
+        assert "estimate" not in got[step] and "9999-12-31" in got[step]["note"]
+    result = CliRunner().invoke(main, ["check", str(path), *extra])
+    assert result.exit_code == 0 and "认定反馈（第十条第（三）项）：期限超出日历可表示的范围（至 9999-12-31），无法计算" in result.output
+
+
+def test_publicity_past_the_last_day_of_the_calendar(tmp_path):
+    base = CASE.replace("changzhou_edu", "youxian").replace("edu_bureau", "government")
+    path = tmp_path / "y.lp"
+    path.write_text(base + 'date(i1, publicity_started, "9999-12-28").\n', encoding="utf-8")
+    got, _ = steps(CliRunner().invoke(main, ["check", str(path), "--format", "json"]))
+    assert got["publicity"]["status"] == "unknown_calendar" and "estimate" not in got["publicity"]
+
+
+def test_a_file_dated_9999_does_not_stop_a_batch(tmp_path):
+    import json
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.lp").write_text(CASE + END_OF_CALENDAR, encoding="utf-8")
+    (cases / "b.lp").write_text(CASE + 'date(i1, decision_made, "2024-09-27").\n', encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(main, ["batch", str(cases), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["file"].rsplit("/", 1)[-1] for r in records) == ["a.lp", "b.lp"]
