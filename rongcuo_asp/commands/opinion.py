@@ -1,0 +1,55 @@
+"""opinion: draft the written 容错认定意见 of one incident."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..vocabulary import vocabulary
+from .common import calendar, command, fail, guarded, holidays_option, one_incident, regime_option, write
+
+
+@command()
+@click.argument("file", type=click.Path(dir_okay=False), metavar="文件")
+@regime_option(list(vocabulary().regimes), "办法（regime）；缺省时用案件唯一的 regime/2 事实。")
+@click.option("--incident", "incident", help="失误错误（incident 标识）；缺省时用文件中唯一的一起。")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="意见书文件：.docx、.md 或 .html（按扩展名）。",
+)
+@holidays_option
+@guarded
+def opinion(file: str, regime: str | None, incident: str | None, output: str, holidays: str | None) -> None:
+    """认定意见（opinion）：为一起失误错误起草书面的容错认定意见（当事人基本情况、失误错误事实及证据、认定理由、
+    判断因素、处理意见、程序），供审核、修改后归档。尚无法认定的，不出具意见，列出尚需查明的事实（退出状态 2）。
+
+    \b
+    示例：
+      rongcuo opinion 案件.lp -o 容错认定意见.docx
+      rongcuo opinion 案件.lp --regime beijing --incident i1 -o 意见.html
+    """
+    from ..documents import footer
+    from ..opinion import opinion_document, write_docx
+    from ..results import incident_result
+
+    kind = Path(output).suffix.lower().lstrip(".")
+    if kind not in ("docx", "md", "html"):
+        fail(f"{output}：意见书格式由扩展名决定，应为 .docx、.md 或 .html")
+    calendar(holidays)
+    ci, regime = one_incident(file, incident, regime)
+    doc = opinion_document(incident_result(ci, regime))
+    if kind == "docx":
+        try:
+            write_docx(doc, footer(doc), output)
+        except OSError as exc:
+            fail(f"无法写入 {output}：{exc.strerror or exc}")
+    else:
+        from ..report import render_opinion
+
+        write(render_opinion(doc, kind), output)
+    click.echo(f"已写出认定意见（草稿）：{output}", err=True)
