@@ -261,8 +261,10 @@ def procedure_text(p: Record) -> str:
     when = {"publicity": f"公示至少至 {p['due']}", "follow_up": f"跟踪回访至 {p['due']}"}.get(
         p["step"], f"期限至 {p['due']}（含当日）"
     )
+    note = f"（{p['note']}）" if p.get("note") else ""  # e.g. a period the text sets only as a rule (一般)
     return (
-        f"{voc.label('step', p['step'])}（{p['article']}）：{when}；实际 {p['actual'] or '—'}；{voc.label('status', p['status'])}"
+        f"{voc.label('step', p['step'])}（{p['article']}）：{when}；实际 {p['actual'] or '—'}；"
+        f"{voc.label('status', p['status'])}{note}"
     )
 
 

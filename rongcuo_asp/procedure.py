@@ -19,6 +19,8 @@ import calendar
 import datetime as dt
 import functools
 
+from clingo import ast
+
 from .encoding import Encoding
 from .factfile import FactFile, Incident
 from .holidays import read_holidays
@@ -128,23 +130,55 @@ def _beyond_data(entry: ProcedureStep, exc: CalendarRangeError, estimate) -> Pro
     return entry
 
 
+# Procedure data of an encoding beside deadline/6 and publicity/4 (read here, not by the rule reader):
+#   usual_limit(Citation, Step, Phrase)  the deadline(Citation, Step, ...) is a period the text sets
+#                                        as a rule (一般); Phrase is the text's own words.  Past it the
+#                                        step is beyond_usual (超过一般时限), not late.
+PROCEDURE_FACTS = {"usual_limit": 3}
+
+
+@functools.lru_cache(maxsize=16)
+def procedure_facts(text: str) -> dict[str, list[tuple[str, ...]]]:
+    """The procedure facts (PROCEDURE_FACTS) of an encoding's text, in file order."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+
+    def visit(stm) -> None:
+        if stm.ast_type != ast.ASTType.Rule or stm.body or stm.head.ast_type != ast.ASTType.Literal:
+            return
+        sym = stm.head.atom.symbol if stm.head.atom.ast_type == ast.ASTType.SymbolicAtom else None
+        if sym is None or sym.ast_type != ast.ASTType.Function or PROCEDURE_FACTS.get(sym.name) != len(sym.arguments):
+            return
+        args = [a.symbol for a in sym.arguments if a.ast_type == ast.ASTType.SymbolicTerm]
+        if len(args) == len(sym.arguments):
+            out.setdefault(sym.name, []).append(tuple(a.string if a.type.name == "String" else str(a) for a in args))
+
+    ast.parse_string(text, visit)
+    return out
+
+
 def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> tuple[list[ProcedureStep], list[dict]]:
     """Procedure entries and date-order conflicts of one incident under one regime."""
     dates = {event: loc.value for event, loc in inc.dates.items()}
+    facts = procedure_facts(enc.text)
+    usual = {(article, step): phrase for article, step, phrase in facts.get("usual_limit", [])}
     entries: list[ProcedureStep] = []
     for article, step, start, actual_event, n, unit in enc.data.get("deadline", []):
         if start not in dates:
             continue
         actual = dates.get(actual_event)
+        entry = _entry(article, step, None, actual, "", start)
+        if (article, step) in usual:
+            entry["note"] = f"原文「{usual[article, step]}」，为一般时限"
         try:
             due = due_date(dates[start], int(n), unit)
         except CalendarRangeError as exc:
-            entry = _entry(article, step, None, actual, "", start)
             estimate = functools.partial(due_date, dates[start], int(n), unit, _weekdays_beyond_data)
             entries.append(_beyond_data(entry, exc, estimate))
             continue
-        status = "pending" if actual is None else "on_time" if actual <= due else "late"
-        entries.append(_entry(article, step, due, actual, status, start))
+        entry["due"] = due.isoformat()
+        over = "beyond_usual" if (article, step) in usual else "late"
+        entry["status"] = "pending" if actual is None else "on_time" if actual <= due else over
+        entries.append(entry)
     for article, n, _unit, when in enc.data.get("publicity", []):
         if when != "any" and outcome != when:
             continue

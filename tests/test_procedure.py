@@ -121,13 +121,15 @@ def test_pending_without_actual_date(tmp_path):
 
 
 def test_suspension_at_most_three_months(tmp_path):
-    """第十条第（五）项: only a decision to suspend (暂缓作出决定) starts the 暂挂 period."""
+    """第十条第（五）项: only a decision to suspend (暂缓作出决定) starts the 暂挂 period; "一般不超过三个月"
+    sets the period as a rule, so past it is 超过一般时限, not 逾期 (issue 19 item 9)."""
     got, _ = steps(procedure(tmp_path, 'date(i1, suspension_ordered, "2024-01-31").\ndate(i1, decision_made, "2024-05-02").\n'))
     assert (got["suspension"]["start"], got["suspension"]["due"], got["suspension"]["status"]) == (
         "suspension_ordered",
         "2024-04-30",
-        "late",
+        "beyond_usual",
     )
+    assert got["suspension"]["note"] == "原文「暂挂时间一般不超过三个月」，为一般时限"
     got, _ = steps(
         procedure(tmp_path, 'date(i1, investigation_concluded, "2024-01-31").\ndate(i1, decision_made, "2024-05-02").\n')
     )
@@ -273,3 +275,41 @@ def test_a_file_dated_9999_does_not_stop_a_batch(tmp_path):
     assert result.exit_code == 0, result.output
     records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["file"].rsplit("/", 1)[-1] for r in records) == ["a.lp", "b.lp"]
+
+
+def test_xsbn_investigation_twenty_working_days_is_a_usual_limit(tmp_path):
+    """西双版纳 第九条第（二）项 "容错调查核实一般应当在 20 个工作日内完成": beyond_usual; the hard
+    15-working-day acceptance reply of 第九条第（一）项 stays late."""
+    base = CASE.replace("changzhou_edu", "xsbn_college").replace("edu_bureau", "college")
+    path = tmp_path / "x.lp"
+    path.write_text(
+        base
+        + 'date(i1, application_filed, "2024-03-01").\ndate(i1, acceptance_replied, "2024-04-01").\n'
+        + 'date(i1, investigation_concluded, "2024-05-06").\n',
+        encoding="utf-8",
+    )
+    got, _ = steps(CliRunner().invoke(main, ["check", str(path), "--format", "json"]))
+    assert (got["acceptance_reply"]["status"], got["investigation"]["status"]) == ("late", "beyond_usual")
+    assert got["investigation"]["due"] == "2024-04-29"  # 04-04..04-06 清明, 04-07 (Sun) a working day
+    assert "note" not in got["acceptance_reply"]
+    out = CliRunner().invoke(main, ["check", str(path)]).output
+    assert (
+        "调查核实（第九条第（二）项）：期限至 2024-04-29（含当日）；实际 2024-05-06；超过一般时限"
+        "（原文「容错调查核实一般应当在 20 个工作日内完成」，为一般时限）"
+    ) in out
+    assert "受理答复（第九条第（一）项）：期限至 2024-03-22（含当日）；实际 2024-04-01；逾期" in out
+
+
+@pytest.mark.parametrize("regime", ["beijing", "changzhou_edu", "youxian", "xsbn_college", "university"])
+def test_procedure_facts_name_known_steps_and_quote_their_text(regime):
+    from rongcuo_asp.encoding import load_encoding
+    from rongcuo_asp.procedure import procedure_facts
+    from rongcuo_asp.vocabulary import vocabulary
+
+    enc = load_encoding(regime)
+    facts = procedure_facts(enc.text)
+    deadlines = {(d[0], d[1]) for d in enc.data.get("deadline", [])}
+    for article, step, phrase in facts.get("usual_limit", []):
+        assert (article, step) in deadlines, (article, step)
+        assert phrase in enc.quote(article), phrase
+    assert "beyond_usual" in vocabulary().data["procedure_statuses"]
