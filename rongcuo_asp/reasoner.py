@@ -17,6 +17,7 @@ degree; each marked when one of its values alone would decide the verdict.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple, cast
@@ -53,6 +54,7 @@ class Decision:
     brave: frozenset[Shown]
     missing: list[FactKey] = field(default_factory=list)
     decisive: frozenset[FactKey] = frozenset()  # missing facts one value of which alone decides the verdict
+    suggested: str | None = None  # beside the outcome mitigate: the tool's suggestion, reduce or lighter
 
 
 class RegimeSolver:
@@ -176,6 +178,21 @@ class RegimeSolver:
             return fn("verdict", [fn("i"), fn(goal)])
         return fn("degree", [fn("i"), fn(goal)])
 
+    def suggestion_facts(self, known: dict[FactKey, object], suggested: str) -> list[FactKey]:
+        """The level facts a suggested degree rests on: a subset-minimal set of the known levels the
+        suggestion table (suggestion/2 of encodings/outcome.lp) reads that, with the other known
+        facts, entails it."""
+        from .explain import shrink
+
+        read = set(re.findall(r"^suggestion\(.*?$", shared_part("outcome.lp"), re.M))
+        dims = {d for line in read for d in re.findall(r"level\(I, (\w+),", line)}
+        levels = [k for k in self.ordered(known) if k.kind == "level" and k.name in dims]
+        fixed = [self.literals[(k, v)] for k, v in known.items() if k not in levels]
+        lits = [self.literals[(k, known[k])] for k in levels]
+        goal = _literal(self.ctl, clingo.Function("suggested", [clingo.Function("i"), clingo.Function(suggested)]))
+        back = dict(zip(lits, levels, strict=True))
+        return [back[lit] for lit in shrink(self, fixed, lits, -goal)]
+
     def goal_literal(self, goal: str) -> int:
         """The literal of a verdict, or of an outcome degree, of the generic incident."""
         return _literal(self.ctl, self.goal_symbol(goal))
@@ -253,6 +270,8 @@ class RegimeSolver:
             outcomes = {o for _, o in pairs}
             outcome = outcomes.pop() if len(outcomes) == 1 else "undetermined"
         decision = Decision(verdict, outcome, cautious, brave)
+        if outcome == "mitigate":  # a suggestion only where every completion makes the same one
+            decision.suggested = next((a.args[0] for a in cautious if a.name == "suggested"), None)
         if len(pairs) > 1:
             relevant = self.relevant_unknown(known)
             if len(verdicts) > 1:

@@ -10,9 +10,9 @@ from .encoding import Encoding, citation_key
 from .factfile import FactFile, FactFileError, Incident, Subject
 from .procedure import review
 from .provenance import GROUND_ATOMS, KnownAtoms, Naming, atoms_of, exclusions_checked, ground_of, rules_of, support
-from .reasoner import Decision, FactKey, solver
+from .reasoner import Decision, FactKey, RegimeSolver, solver
 from .repeats import Repeats, derive_repeats
-from .schema import Factor, Ground, KnownFact, Record, Result
+from .schema import Conflict, Factor, Ground, KnownFact, Record, Result, Suggestion
 from .vocabulary import vocabulary
 
 ROLE_ORDER = vocabulary().role_order
@@ -140,6 +140,7 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
                     "resolution": reading["resolution"],
                 }
             )
+    conflicts.extend(_effective_date(regime, inc))
     for earlier in reps.earlier.get(inc.id, []):
         bar = next((g["article"] for g in grounds if g["role"] == "repeat"), None)
         conflicts.append(
@@ -189,6 +190,8 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
         ],
         "verdict": dec.verdict,
         "outcome": dec.outcome,
+        "suggested_degree": _suggestion(s, dec, known, naming),
+        "effective_from": vocabulary().regimes[regime]["effective_from"],
         "grounds": grounds,
         "missing": [naming.key(k) for k in dec.missing],
         # the same facts with their place in the law and whether one value alone settles the verdict
@@ -207,6 +210,44 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
         "evidence_gaps": evidence_gaps(dec.verdict, grounds, sources, exclusions_checked(enc, dec.verdict, atoms, naming)),
     }
     return result, dec, known
+
+
+def _suggestion(s: RegimeSolver, dec: Decision, known: dict[FactKey, object], naming: Naming) -> Suggestion | None:
+    """Beside the outcome mitigate (从轻或者减轻): the degree the tool suggests, with the level facts it
+    rests on and the reading; None where the levels do not settle it (never a reason for 待定)."""
+    if dec.suggested is None:
+        return None
+    return {
+        "degree": dec.suggested,
+        "facts": [naming.fact(k, known[k]) for k in s.suggestion_facts(known, dec.suggested)],
+        "reading": vocabulary().data["readings"]["suggestion"],
+    }
+
+
+def _effective_date(regime: str, inc: Incident) -> list[Conflict]:
+    """The document's 施行日期 against the incident's occurred date (reading 10): an incident before
+    it is still decided under the document, and the result says so; where the text gives no date
+    and the incident is dated, the result says that it cannot be checked."""
+    info = vocabulary().regimes[regime]
+    occurred = inc.dates.get("occurred")
+    if occurred is None:
+        return []
+    when = occurred.value.isoformat()
+    article = info["effective_article"]
+    if info["effective_from"] is None:
+        return [{"kind": "effective_date_unknown", "article": article, "occurred": when}]
+    if when >= info["effective_from"]:
+        return []
+    return [
+        {
+            "kind": "effective_date",
+            "article": article,
+            "effective_from": info["effective_from"],
+            "occurred": when,
+            "reading": vocabulary().data["readings"]["effective_date"],
+            "resolution": "仍依本办法认定",
+        }
+    ]
 
 
 def matter_text(inc: Incident) -> str | None:

@@ -23,7 +23,7 @@ class _GroundBase(TypedDict):
 
 class Ground(_GroundBase, total=False):
     reading: str  # the reading the tool takes, in Chinese
-    outcome: str  # on an outcome ground: exempt, reduce, lighter
+    outcome: str  # on an outcome ground: exempt, mitigate (reduce, lighter where a text separates them)
     by_reference: bool  # scope by reference (参照执行)
     evidence: dict[str, list[str]]  # fact -> its sources (evidence/3)
 
@@ -54,8 +54,17 @@ class ProcedureStep(_StepBase, total=False):
 
 
 # A conflict's keys depend on its kind (fact_conflict, rule_conflict, reading, repeat,
-# repeat_unsettled, date_order); every one has "kind".
+# repeat_unsettled, date_order, effective_date, effective_date_unknown); every one has "kind".
 Conflict = dict
+
+
+class Suggestion(TypedDict):
+    """Beside the outcome mitigate: the degree the tool suggests (reduce 减轻 / lighter 从轻), a
+    suggestion with its reading, never part of the outcome."""
+
+    degree: str
+    facts: list[str]
+    reading: str
 
 
 class _KnownBase(TypedDict):
@@ -86,7 +95,9 @@ class Result(TypedDict):
     dates: dict[str, str]
     known: list[KnownFact]
     verdict: str
-    outcome: str | None
+    outcome: str | None  # exempt, mitigate (从轻或者减轻), reduce / lighter (where a text separates them), undetermined
+    suggested_degree: Suggestion | None
+    effective_from: str | None  # the document's 施行日期 where its text gives one
     grounds: list[Ground]
     missing: list[str]
     missing_detail: list[MissingDetail]

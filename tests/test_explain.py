@@ -132,8 +132,10 @@ def test_whatif_every_minimal_alternative():
         (("accident", "none", "extraordinary"),),
         (("environment", "none", "serious"),),
         (("mass_incident", "none", "serious"),),
+        (("knowing_violation", False, True),),  # 第四条 (明知故犯, reading 9)
+        (("refused_rectification", False, True),),  # 第十条（四）(抵触改正)
     }
-    assert all(f["articles"] and f["articles"][0].startswith("第十条") for f in w["findings"])
+    assert all(f["articles"] and f["articles"][0].startswith(("第十条", "第四条")) for f in w["findings"])
 
 
 def test_whatif_alternatives_really_reach_the_target():
@@ -187,7 +189,7 @@ def test_compare_across_regimes():
     c = compare_incident(ci)
     got = {r["regime"]: (r["verdict"], r["outcome"], r["deciding"]) for r in c["regimes"]}
     assert got["xsbn_college"] == ("not_tolerable", None, ["第八条第（七）项"])
-    assert got["university"][:2] == ("tolerable", "reduce") and got["beijing"][:2] == ("tolerable", "reduce")
+    assert got["university"][:2] == ("tolerable", "mitigate") and got["beijing"][:2] == ("tolerable", "mitigate")
     # a public college applies the youxian document by reference (第二条); i2 repeats i1 (第十二条)
     assert got["youxian"] == ("not_tolerable", None, ["第十二条"]) and not c["agree"]
 

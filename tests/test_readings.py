@@ -24,12 +24,28 @@ def ground(result: dict, article: str) -> dict:
     return g
 
 
-def test_mitigation_names_the_facts_and_says_the_choice_is_the_tools():
+def test_mitigate_rests_on_the_text_and_the_suggestion_is_the_tools():
+    """xsbn 第十条（五）: 确需追责 decides 从轻或者减轻 by itself; 从轻 vs 减轻 is only a suggestion,
+    beside the outcome, with the levels it rests on and the reading."""
     [r] = results(SCEN / "xsbn_college/outcome_10_5_accountability.lp")
     g = ground(r, "第十条第（五）项")
-    assert (g["role"], g["outcome"]) == ("outcome", "lighter")
-    assert g["facts"] == ["holds(i1,accountability_required)", "level(i1,harm,serious)", "level(i1,recovery,partial)"]
-    assert "条文未区分从轻与减轻" in g["reading"] and "非条文原文" in g["reading"]
+    assert (r["outcome"], g["role"], g["outcome"]) == ("mitigate", "outcome", "mitigate")
+    assert g["facts"] == ["holds(i1,accountability_required)", "-holds(i1,not_liable_at_the_time)"]
+    s = r["suggested_degree"]
+    assert s["degree"] == "lighter"
+    assert s["facts"] == ["level(i1,harm,serious)", "level(i1,recovery,partial)"]
+    assert "条文未区分从轻与减轻" in s["reading"] and "本工具的建议" in s["reading"]
+
+
+def test_unknown_levels_leave_no_suggestion_and_no_undetermined_outcome():
+    [r] = results(SCEN / "beijing/outcome_mitigate_recovery_unknown.lp")
+    assert (r["verdict"], r["outcome"], r["suggested_degree"]) == ("tolerable", "mitigate", None)
+    assert r["missing"] == []
+
+
+def test_exempt_has_no_suggestion():
+    [r] = results(REPO / "facts/examples/beijing_example.lp")
+    assert r["outcome"] == "exempt" and r["suggested_degree"] is None
 
 
 def test_the_exempt_degree_of_beijing_rests_on_the_text_not_on_harm():
@@ -91,4 +107,6 @@ def test_provisions_list_the_readings():
     articles = {a["article"]: a for a in json.loads(out)["articles"]}
     cited = {r["citation"] for r in articles["第十二条"]["readings"]}
     assert cited == {"第十二条"}
-    assert any("条文未区分从轻与减轻" in r["text"] for r in articles["第五条"]["readings"])
+    assert any("不应当追究责任的，无论是否另有其他情形，均予免责" in r["text"] for r in articles["第五条"]["readings"])
+    cited = {r["citation"] for r in articles["第二条"]["readings"]}
+    assert any("何种情形免责" in r["text"] for r in articles["第二条"]["readings"]), cited

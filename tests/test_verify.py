@@ -46,10 +46,11 @@ def test_second_verdict_rule_is_caught_with_a_runnable_counterexample():
 def test_dead_item_is_caught():
     found = planted(
         "beijing",
-        'exclusion(I, "第十条第（四）项") :- incident(S, I), -holds(I, remedied).',
-        'exclusion(I, "第十条第（四）项") :- incident(S, I), -holds(I, remedied), holds(I, remedied).',
+        'exclusion(I, "第十条第（一）项") :- incident(S, I), holds(I, political_discipline_violation).',
+        'exclusion(I, "第十条第（一）项") :- incident(S, I), holds(I, political_discipline_violation), holds(I, remedied),\n'
+        "    -holds(I, remedied).",
     )
-    assert not found["no dead article item"].ok and "第十条第（四）项" in found["no dead article item"].detail
+    assert not found["no dead article item"].ok and "第十条第（一）项" in found["no dead article item"].detail
 
 
 def test_non_monotone_exclusion_is_caught():
