@@ -155,6 +155,9 @@ def result_nodes(r: Record) -> list[dict]:
     voc = vocabulary()
     regime = r["regime"]
     nodes = [node(f"结论：{verdict_zh(r['verdict'], r['outcome'])}", tone=r["verdict"])]
+    if r.get("suggested_degree"):  # beside 从轻或者减轻: a suggestion, not part of the conclusion
+        s = r["suggested_degree"]
+        nodes.append(node(f"本工具的建议：{voc.label('outcome', s['degree'])}——{s['reading']}", _facts(s["facts"], regime)))
     for c in r["conflicts"]:
         if c["kind"] == "rule_conflict":
             nodes.append(node(f"虽符合{c['scenario']}，但有{c['exclusion']}情形，不予容错（不予容错情形优先于容错情形）。"))
@@ -286,6 +289,16 @@ def _conflict_text(c: Record) -> str:
         )
     if c["kind"] == "reading":
         return f"按{c['reading']}，本件将为「{verdict_zh(c['literal_verdict'], None)}」；本工具采{c['resolution']}。"
+    if c["kind"] == "effective_date":
+        return (
+            f"本件失误发生于 {c['occurred']}，早于本办法施行日期 {c['effective_from']}（{c['article']}）；"
+            f"{c['reading']}。"
+        )
+    if c["kind"] == "effective_date_unknown":
+        return (
+            f"本办法{c['article']}未载明具体施行日期，无法核对本件失误发生时（{c['occurred']}）本办法是否已施行；"
+            "本工具仍依本办法认定（本工具的理解）。"
+        )
     return str(c)
 
 
