@@ -259,6 +259,11 @@ def procedure_text(p: Record) -> str:
             f"{voc.label('step', p['step'])}（{p['article']}）：{p['note']}{estimate}；"
             f"实际 {p['actual'] or '—'}；{voc.label('status', p['status'])}"
         )
+    if p["status"] in ("done", "owed", "if_applicable"):  # a step the text sets no deadline for
+        return (
+            f"{voc.label('step', p['step'])}（{p['article']}）：未规定期限；实际 {p['actual'] or '—'}；"
+            f"{voc.label('status', p['status'])}（{p['note']}）"
+        )
     if p["due"] is None:  # owed, not begun: no date to count from
         return f"{voc.label('step', p['step'])}（{p['article']}）：尚未开始；{voc.label('status', p['status'])}"
     when = {"publicity": f"公示至少至 {p['due']}", "follow_up": f"跟踪回访至 {p['due']}"}.get(

@@ -21,7 +21,7 @@ import functools
 
 from clingo import ast
 
-from .encoding import Encoding
+from .encoding import Encoding, citation_key
 from .factfile import FactFile, Incident
 from .holidays import read_holidays
 from .schema import ProcedureStep
@@ -130,11 +130,21 @@ def _beyond_data(entry: ProcedureStep, exc: CalendarRangeError, estimate) -> Pro
     return entry
 
 
-# Procedure data of an encoding beside deadline/6 and publicity/4 (read here, not by the rule reader):
-#   usual_limit(Citation, Step, Phrase)  the deadline(Citation, Step, ...) is a period the text sets
-#                                        as a rule (一般); Phrase is the text's own words.  Past it the
-#                                        step is beyond_usual (超过一般时限), not late.
-PROCEDURE_FACTS = {"usual_limit": 3}
+# Procedure data of an encoding beside deadline/6 and publicity/4 (read here, not by the rule reader);
+# Phrase is always the text's own words, quoted in the report:
+#   usual_limit(Citation, Step, Phrase)    the deadline(Citation, Step, ...) is a period the text sets
+#                                          as a rule (一般): past it the step is beyond_usual
+#                                          (超过一般时限), not late.
+#   procedure_step(Citation, Step, From, Done, Kind, Phrase)
+#                                          a step with no deadline, owed once From (or a later event)
+#                                          is dated; Done dates it (none: no event does); Kind is
+#                                          required, or if_applicable (only where the text's
+#                                          condition holds, or a right of the person).
+#   no_later_than(Citation, Step, Actual, Limit, Phrase)
+#                                          Actual must come no later than the day of Limit.
+PROCEDURE_FACTS = {"usual_limit": 3, "procedure_step": 6, "no_later_than": 5}
+# Statuses of a step without a deadline.
+UNTIMED = ("done", "owed", "if_applicable")
 
 
 @functools.lru_cache(maxsize=16)
@@ -156,11 +166,40 @@ def procedure_facts(text: str) -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
+def _reached(event: str, dates: dict[str, dt.date]) -> bool:
+    """The event is dated, or an event after it in an order chain of the vocabulary is."""
+    if event in dates:
+        return True
+    chains = vocabulary().data["event_order"]
+    return any(e in dates for chain in chains if event in chain for e in chain[chain.index(event) + 1 :])
+
+
 def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> tuple[list[ProcedureStep], list[dict]]:
-    """Procedure entries and date-order conflicts of one incident under one regime."""
+    """Procedure entries (in the order of the articles) and date-order conflicts of one incident
+    under one regime."""
     dates = {event: loc.value for event, loc in inc.dates.items()}
     facts = procedure_facts(enc.text)
-    usual = {(article, step): phrase for article, step, phrase in facts.get("usual_limit", [])}
+    entries = _deadlines(dates, enc, {(a, s): p for a, s, p in facts.get("usual_limit", [])})
+    entries += _publicity(dates, enc, outcome)
+    for article, step, start, done, kind, phrase in facts.get("procedure_step", []):
+        if _reached(start, dates):
+            actual = dates.get(done)
+            status = "done" if actual else "owed" if kind == "required" else "if_applicable"
+            entries.append(_entry(article, step, None, actual, status, start))
+            entries[-1]["note"] = f"原文「{phrase}」"
+    for article, step, actual_event, limit, phrase in facts.get("no_later_than", []):
+        if actual_event in dates and limit in dates:
+            due, actual = dates[limit], dates[actual_event]
+            entries.append(_entry(article, step, due, actual, "on_time" if actual <= due else "late", limit))
+            entries[-1]["note"] = f"原文「{phrase}」"
+    for entry in entries:  # the readings the encoding states for the article cited
+        if readings := enc.readings(entry["article"]):
+            entry["note"] = "；".join(filter(None, [entry.get("note"), *readings]))
+    entries.sort(key=lambda e: citation_key(e["article"]))
+    return entries, date_order_conflicts(inc)
+
+
+def _deadlines(dates: dict[str, dt.date], enc: Encoding, usual: dict[tuple[str, str], str]) -> list[ProcedureStep]:
     entries: list[ProcedureStep] = []
     for article, step, start, actual_event, n, unit in enc.data.get("deadline", []):
         if start not in dates:
@@ -179,6 +218,11 @@ def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> t
         over = "beyond_usual" if (article, step) in usual else "late"
         entry["status"] = "pending" if actual is None else "on_time" if actual <= due else over
         entries.append(entry)
+    return entries
+
+
+def _publicity(dates: dict[str, dt.date], enc: Encoding, outcome: str | None) -> list[ProcedureStep]:
+    entries: list[ProcedureStep] = []
     for article, n, _unit, when in enc.data.get("publicity", []):
         if when != "any" and outcome != when:
             continue
@@ -196,7 +240,7 @@ def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> t
             continue
         status = "pending" if actual is None else "on_time" if actual >= due else "short"
         entries.append(_entry(article, "publicity", due, actual, status, "publicity_started"))
-    return entries, date_order_conflicts(inc)
+    return entries
 
 
 def date_order_conflicts(inc: Incident) -> list[dict]:

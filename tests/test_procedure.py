@@ -157,8 +157,13 @@ def test_changzhou_publicity_only_for_exempt(tmp_path):
 
 
 def test_regimes_without_deadlines(tmp_path):
+    """北京 sets no period after a decision: its steps are listed without a due date."""
     got, _ = steps(procedure(tmp_path, 'date(i1, decision_made, "2024-09-27").\n', regime="beijing"))
-    assert got == {}
+    assert {s: (p["due"], p["status"]) for s, p in got.items()} == {
+        "archiving": (None, "owed"),
+        "service": (None, "owed"),
+        "appeal": (None, "if_applicable"),
+    }
 
 
 def test_out_of_order_dates_are_a_conflict(tmp_path):
@@ -309,7 +314,123 @@ def test_procedure_facts_name_known_steps_and_quote_their_text(regime):
     enc = load_encoding(regime)
     facts = procedure_facts(enc.text)
     deadlines = {(d[0], d[1]) for d in enc.data.get("deadline", [])}
+    voc = vocabulary()
     for article, step, phrase in facts.get("usual_limit", []):
         assert (article, step) in deadlines, (article, step)
         assert phrase in enc.quote(article), phrase
-    assert "beyond_usual" in vocabulary().data["procedure_statuses"]
+    for article, step, start, done, kind, phrase in facts.get("procedure_step", []):
+        assert step in voc.data["procedure_steps"] and {start, done} <= set(voc.events), (article, step)
+        assert kind in ("required", "if_applicable") and phrase in enc.quote(article), (article, phrase)
+    for article, step, actual, limit, phrase in facts.get("no_later_than", []):
+        assert step in voc.data["procedure_steps"] and {actual, limit} <= set(voc.events), (article, step)
+        assert phrase in enc.quote(article), (article, phrase)
+    # every procedure fact of the text is read (a misspelt name or arity would be silently ignored)
+    written = sum(enc.text.count(f"\n{name}(") for name in ("usual_limit", "procedure_step", "no_later_than"))
+    assert written == sum(len(v) for v in facts.values()) > 0
+
+
+def regime_case(tmp_path, regime: str, dates: str):
+    org = {"youxian": "government", "xsbn_college": "college", "university": "college"}.get(regime, "edu_bureau")
+    path = tmp_path / f"{regime}.lp"
+    path.write_text(CASE.replace("changzhou_edu", regime).replace("edu_bureau", org) + dates, encoding="utf-8")
+    return path
+
+
+def listed(tmp_path, regime: str, dates: str) -> list[tuple[str, str, str | None, str]]:
+    import json
+
+    result = CliRunner().invoke(main, ["check", str(regime_case(tmp_path, regime, dates)), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return [(p["article"], p["step"], p["actual"], p["status"]) for p in json.loads(result.stdout)["results"][0]["procedure"]]
+
+
+DECIDED = 'date(i1, decision_made, "2024-05-06").\n'
+
+
+@pytest.mark.parametrize(
+    "regime, dates, expected",
+    [
+        (
+            "changzhou_edu",
+            'date(i1, accountability_started, "2024-03-01").\ndate(i1, right_notified, "2024-03-01").\n' + DECIDED,
+            [
+                ("第十条第（一）项", "application", None, "pending"),
+                ("第十条第（一）项", "notify_right", "2024-03-01", "done"),
+                ("第十条第（三）项", "feedback", None, "pending"),
+                ("第十条第（三）项", "approval", None, "owed"),
+                ("第十条第（四）项", "follow_up", None, "pending"),
+            ],
+        ),
+        (
+            "youxian",
+            'date(i1, application_filed, "2024-03-01").\n' + DECIDED + 'date(i1, record_filed, "2024-05-08").\n',
+            [
+                ("第八条第（二）项", "acceptance_reply", None, "owed"),
+                ("第八条第（四）项", "feedback", None, "owed"),
+                ("第八条第（四）项", "archiving", None, "owed"),
+                ("第八条第（四）项", "record_filing", "2024-05-08", "done"),
+            ],
+        ),
+        (
+            "xsbn_college",
+            'date(i1, investigation_concluded, "2024-04-26").\n' + DECIDED + 'date(i1, archived, "2024-05-09").\n',
+            [
+                ("第九条第（三）项", "decision", "2024-05-06", "done"),
+                ("第九条第（四）项", "feedback", None, "pending"),
+                ("第九条第（四）项", "notification", None, "owed"),
+                ("第九条第（五）项", "archiving", "2024-05-09", "done"),
+            ],
+        ),
+        (
+            "university",
+            'date(i1, application_filed, "2024-03-01").\n' + DECIDED + 'date(i1, appeal_filed, "2024-05-20").\n',
+            [
+                ("第七条第（一）项", "acceptance_reply", None, "owed"),
+                ("第七条第（三）项", "referral", None, "if_applicable"),
+                ("第七条第（四）项", "feedback", None, "owed"),
+                ("第七条第（四）项", "appeal", "2024-05-20", "done"),
+            ],
+        ),
+        (
+            "beijing",
+            'date(i1, application_filed, "2024-05-06").\n' + DECIDED + 'date(i1, decision_served, "2024-05-07").\n',
+            [
+                ("第十一条第二款", "application", "2024-05-06", "on_time"),
+                ("第十四条第二款", "archiving", None, "owed"),
+                ("第十五条", "service", "2024-05-07", "done"),
+                ("第十六条", "appeal", None, "if_applicable"),
+            ],
+        ),
+    ],
+)
+def test_steps_without_a_deadline_are_listed_owed_or_done(tmp_path, regime, dates, expected):
+    """Issue 19 item 11: every step the text sets without a period, in the order of the articles."""
+    assert listed(tmp_path, regime, dates) == expected
+
+
+def test_steps_wait_for_the_procedure_to_reach_them(tmp_path):
+    """Before the decision, nothing after it is owed; with no date at all, no step is listed."""
+    assert listed(tmp_path, "xsbn_college", "") == []
+    assert [s for _, s, _, _ in listed(tmp_path, "university", 'date(i1, application_filed, "2024-03-01").\n')] == [
+        "acceptance_reply"
+    ]
+
+
+def test_beijing_application_after_the_decision_cites_article_11(tmp_path):
+    """北京 第十一条第二款 "责任追究机关作出处理决定前……提出书面容错申请": an application dated after the
+    decision is late, citing that paragraph, beside the date-order conflict."""
+    path = regime_case(tmp_path, "beijing", 'date(i1, application_filed, "2024-05-10").\n' + DECIDED)
+    got, conflicts = steps(CliRunner().invoke(main, ["check", str(path), "--format", "json"]))
+    app = got["application"]
+    assert (app["article"], app["start"], app["due"], app["actual"], app["status"]) == (
+        "第十一条第二款",
+        "decision_made",
+        "2024-05-06",
+        "2024-05-10",
+        "late",
+    )
+    assert "本工具的理解：处理决定作出当日提出的申请，视为在处理决定前提出" in app["note"]
+    assert [c["kind"] for c in conflicts] == ["date_order"]
+    out = CliRunner().invoke(main, ["check", str(path)]).output
+    assert "提出申请（第十一条第二款）：期限至 2024-05-06（含当日）；实际 2024-05-10；逾期（原文「责任追究机关作出处理决定前」" in out
+    assert "申诉（第十六条）：未规定期限；实际 —；视情形办理，尚无日期（原文「对责任追究机关不予容错" in out
