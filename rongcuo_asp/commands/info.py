@@ -35,14 +35,35 @@ def regimes(fmt: str) -> None:
 
 @command()
 @click.option("--regime", "regime", type=click.Choice(list(vocabulary().regimes)), required=True, help="办法（regime）。")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
-def provisions(regime: str, fmt: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="输出格式（html 仅用于 --elements）。",
+)
+@click.option("--elements", is_flag=True, help="逐项列出条文短语与其读取的事实，以及未对应的条文。")
+def provisions(regime: str, fmt: str, elements: bool) -> None:
     """条文（provisions）：办法逐条原文，以及编码如何处理每一条（编码、程序、未编码及理由）。
 
     \b
     示例：
       rongcuo provisions --regime beijing
+      rongcuo provisions --regime beijing --elements --format html > beijing.html
     """
+    if elements:
+        from .. import elements as el
+
+        if fmt == "json":
+            click.echo(json.dumps(el.elements_data(regime), ensure_ascii=False, indent=2))
+        elif fmt == "html":
+            click.echo(el.render_elements_html(regime), nl=False)
+        else:
+            click.echo(el.render_elements_text(regime), nl=False)
+        return
+    if fmt == "html":
+        raise click.UsageError("--format html 仅用于 --elements。")
     if fmt == "json":
         from ..report import provisions_data
 
