@@ -60,9 +60,10 @@ class Decision:
 class RegimeSolver:
     """One regime's program, ground once; decides any incident given its known facts."""
 
-    def __init__(self, regime: str):
+    def __init__(self, regime: str, encoding: Encoding | None = None):
         self.regime = regime
-        self.encoding: Encoding = load_encoding(regime)
+        # `encoding`: another text of the regime (a mutant, rongcuo mutate) instead of the packaged one.
+        self.encoding: Encoding = encoding if encoding is not None else load_encoding(regime)
         voc = vocabulary()
         # Forgetting learned state between solve calls makes every answer (unsat cores, hence minimal
         # reasons) depend on the question alone, not on the questions asked before (~8% slower).
