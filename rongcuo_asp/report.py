@@ -1,29 +1,64 @@
-"""Human reports rendered from jinja2 templates in the package (jinja2 is imported only here)."""
+"""Human reports rendered from jinja2 templates in the package (jinja2 is imported only here);
+every value a template prints is escaped by its format's rule (rongcuo_asp.escaping)."""
 
 from __future__ import annotations
 
+import functools
+
+from markupsafe import Markup
+
 from .encoding import citation_key, load_encoding
+from .escaping import html_safe, md_code, md_safe, text_safe
 from .vocabulary import vocabulary
 
 EXTENSIONS = {"text": "txt", "md": "md", "html": "html"}
 
 
-def _env():
+# Each human format's rule for every value a template prints (rongcuo_asp.escaping); what a
+# template marks safe (its macros' output, `md_code`) is printed as built.
+_RULES = {"txt": text_safe, "md": md_safe, "html": html_safe}
+ESCAPING = "finalize1"  # change with how the environments escape: the compiled templates' cache is named by it
+
+
+@functools.cache
+def _env(ext: str):
+    """The environment of one format ("txt", "md", "html"): every printed value goes through that
+    format's rule (`finalize`), so no field can reach a report unescaped. Autoescape is on for all
+    three, only so that jinja2 keeps its own markup (macros, blocks) apart from values: the rule,
+    not HTML escaping, is what `finalize` applies to a value."""
     import jinja2
+
+    rule = _RULES[ext]
+
+    def safe(value: object) -> Markup:
+        return value if isinstance(value, Markup) else Markup(rule(value))
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("rongcuo_asp", "templates"),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        autoescape=True,
+        finalize=safe,
         undefined=jinja2.StrictUndefined,
-        # jinja2's own cache of compiled templates (a private per-user temporary directory)
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        # jinja2's own cache of compiled templates (a private per-user temporary directory); named
+        # by format and escaping scheme, so code compiled without the rule is never loaded
+        bytecode_cache=jinja2.FileSystemBytecodeCache(pattern=f"__rongcuo_{ext}_{ESCAPING}_%s.cache"),
     )
     voc = vocabulary()
-    env.filters.update(role_zh=lambda r: voc.label("role", r), treatment_zh=lambda t: voc.label("treatment", t or ""))
+    env.filters.update(
+        role_zh=lambda r: voc.label("role", r),
+        treatment_zh=lambda t: voc.label("treatment", t or ""),
+        # jinja2's join would HTML-escape the items: each item and the separator by the rule instead
+        join=lambda items, sep="": Markup(safe(sep).join(safe(i) for i in items)),
+        md_code=md_code,
+    )
     return env
+
+
+def _template(name: str):
+    """A template by its name, in the environment of its format (doc.md.j2 -> md)."""
+    return _env(name.rsplit(".", 2)[-2]).get_template(name)
 
 
 def render_document(doc: dict, fmt: str, atoms: bool = False) -> str:
@@ -31,7 +66,7 @@ def render_document(doc: dict, fmt: str, atoms: bool = False) -> str:
     the atom a fact file writes (for test authors), else natural Chinese only."""
     from .documents import footer
 
-    return _env().get_template(f"doc.{EXTENSIONS[fmt]}.j2").render(doc=doc, foot=footer(doc), atoms=atoms)
+    return _template(f"doc.{EXTENSIONS[fmt]}.j2").render(doc=doc, foot=footer(doc), atoms=atoms)
 
 
 def render_provisions(regime: str) -> str:
@@ -41,14 +76,14 @@ def render_provisions(regime: str) -> str:
         (a, sorted(cited.get(a.number, set()), key=lambda c: (citation_key(c[0]), c[1])), enc.article_readings(a.number))
         for a in enc.articles.values()
     ]
-    return _env().get_template("provisions.txt.j2").render(regime=regime, info=vocabulary().regimes[regime], rows=rows)
+    return _template("provisions.txt.j2").render(regime=regime, info=vocabulary().regimes[regime], rows=rows)
 
 
 def render_opinion(doc: dict, fmt: str) -> str:
     """The written opinion (rongcuo_asp.opinion) as md or html."""
     from .documents import footer
 
-    return _env().get_template(f"opinion.{fmt}.j2").render(doc=doc, foot=footer(doc))
+    return _template(f"opinion.{fmt}.j2").render(doc=doc, foot=footer(doc))
 
 
 def provisions_data(regime: str) -> dict:
