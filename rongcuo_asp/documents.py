@@ -259,7 +259,9 @@ def procedure_text(p: Record) -> str:
             f"{voc.label('step', p['step'])}（{p['article']}）：{p['note']}{estimate}；"
             f"实际 {p['actual'] or '—'}；{voc.label('status', p['status'])}"
         )
-    if p["status"] in ("done", "owed", "if_applicable"):  # a step the text sets no deadline for
+    if p["status"] == "not_applicable":  # owed for another verdict only
+        return f"{voc.label('step', p['step'])}（{p['article']}）：{voc.label('status', p['status'])}（{p.get('note', '')}）"
+    if p["due"] is None and p["status"] in ("done", "owed", "if_applicable"):  # a step the text sets no deadline for
         return (
             f"{voc.label('step', p['step'])}（{p['article']}）：未规定期限；实际 {p['actual'] or '—'}；"
             f"{voc.label('status', p['status'])}（{p['note']}）"

@@ -142,9 +142,9 @@ def _beyond_data(entry: ProcedureStep, exc: CalendarRangeError, estimate) -> Pro
 #                                          condition holds, or a right of the person).
 #   no_later_than(Citation, Step, Actual, Limit, Phrase)
 #                                          Actual must come no later than the day of Limit.
-PROCEDURE_FACTS = {"usual_limit": 3, "procedure_step": 6, "no_later_than": 5}
-# Statuses of a step without a deadline.
-UNTIMED = ("done", "owed", "if_applicable")
+#   only_when(Citation, Step, Verdict)     the step is owed only for that verdict: for another one it
+#                                          is not_applicable; while the verdict is open, if_applicable.
+PROCEDURE_FACTS = {"usual_limit": 3, "procedure_step": 6, "no_later_than": 5, "only_when": 3}
 
 
 @functools.lru_cache(maxsize=16)
@@ -174,9 +174,12 @@ def _reached(event: str, dates: dict[str, dt.date]) -> bool:
     return any(e in dates for chain in chains if event in chain for e in chain[chain.index(event) + 1 :])
 
 
-def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> tuple[list[ProcedureStep], list[dict]]:
+def review(
+    ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None, verdict: str | None = None
+) -> tuple[list[ProcedureStep], list[dict]]:
     """Procedure entries (in the order of the articles) and date-order conflicts of one incident
-    under one regime."""
+    under one regime.  An outcome is decided only for a tolerable verdict; without either, a step
+    owed for one verdict only (only_when) stays if_applicable."""
     dates = {event: loc.value for event, loc in inc.dates.items()}
     facts = procedure_facts(enc.text)
     entries = _deadlines(dates, enc, {(a, s): p for a, s, p in facts.get("usual_limit", [])})
@@ -192,11 +195,25 @@ def review(ff: FactFile, inc: Incident, enc: Encoding, outcome: str | None) -> t
             due, actual = dates[limit], dates[actual_event]
             entries.append(_entry(article, step, due, actual, "on_time" if actual <= due else "late", limit))
             entries[-1]["note"] = f"原文「{phrase}」"
+    _only_when(entries, facts.get("only_when", []), "tolerable" if outcome is not None else verdict)
     for entry in entries:  # the readings the encoding states for the article cited
         if readings := enc.readings(entry["article"]):
             entry["note"] = "；".join(filter(None, [entry.get("note"), *readings]))
     entries.sort(key=lambda e: citation_key(e["article"]))
     return entries, date_order_conflicts(inc)
+
+
+def _only_when(entries: list[ProcedureStep], only: list[tuple[str, ...]], verdict: str | None) -> None:
+    for article, step, wanted in only:
+        for entry in entries:
+            if (entry["article"], entry["step"]) != (article, step) or verdict == wanted:
+                continue
+            if verdict in (None, "undetermined"):  # owed if the verdict comes out so
+                entry["status"] = "if_applicable" if entry["status"] == "pending" else entry["status"]
+            else:
+                entry["due"], entry["status"] = None, "not_applicable"
+                entry.pop("estimate", None)
+                entry.pop("note", None)
 
 
 def _deadlines(dates: dict[str, dt.date], enc: Encoding, usual: dict[tuple[str, str], str]) -> list[ProcedureStep]:

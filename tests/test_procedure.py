@@ -257,7 +257,10 @@ def test_a_deadline_past_the_last_day_of_the_calendar_is_a_finding_not_a_crash(t
         assert (got[step]["status"], got[step]["due"]) == ("unknown_calendar", None)
         assert "estimate" not in got[step] and "9999-12-31" in got[step]["note"]
     result = CliRunner().invoke(main, ["check", str(path), *extra])
-    assert result.exit_code == 0 and "认定反馈（第十条第（三）项）：期限超出日历可表示的范围（至 9999-12-31），无法计算" in result.output
+    assert (
+        result.exit_code == 0
+        and "认定反馈（第十条第（三）项）：期限超出日历可表示的范围（至 9999-12-31），无法计算" in result.output
+    )
 
 
 def test_publicity_past_the_last_day_of_the_calendar(tmp_path):
@@ -325,7 +328,7 @@ def test_procedure_facts_name_known_steps_and_quote_their_text(regime):
         assert step in voc.data["procedure_steps"] and {actual, limit} <= set(voc.events), (article, step)
         assert phrase in enc.quote(article), (article, phrase)
     # every procedure fact of the text is read (a misspelt name or arity would be silently ignored)
-    written = sum(enc.text.count(f"\n{name}(") for name in ("usual_limit", "procedure_step", "no_later_than"))
+    written = sum(enc.text.count(f"\n{name}(") for name in ("usual_limit", "procedure_step", "no_later_than", "only_when"))
     assert written == sum(len(v) for v in facts.values()) > 0
 
 
@@ -358,7 +361,7 @@ DECIDED = 'date(i1, decision_made, "2024-05-06").\n'
                 ("第十条第（一）项", "notify_right", "2024-03-01", "done"),
                 ("第十条第（三）项", "feedback", None, "pending"),
                 ("第十条第（三）项", "approval", None, "owed"),
-                ("第十条第（四）项", "follow_up", None, "pending"),
+                ("第十条第（四）项", "follow_up", None, "if_applicable"),  # the verdict is open
             ],
         ),
         (
@@ -432,5 +435,61 @@ def test_beijing_application_after_the_decision_cites_article_11(tmp_path):
     assert "本工具的理解：处理决定作出当日提出的申请，视为在处理决定前提出" in app["note"]
     assert [c["kind"] for c in conflicts] == ["date_order"]
     out = CliRunner().invoke(main, ["check", str(path)]).output
-    assert "提出申请（第十一条第二款）：期限至 2024-05-06（含当日）；实际 2024-05-10；逾期（原文「责任追究机关作出处理决定前」" in out
+    assert (
+        "提出申请（第十一条第二款）：期限至 2024-05-06（含当日）；实际 2024-05-10；逾期（原文「责任追究机关作出处理决定前」"
+        in out
+    )
     assert "申诉（第十六条）：未规定期限；实际 —；视情形办理，尚无日期（原文「对责任追究机关不予容错" in out
+
+
+FOLLOW_UP_READING = "本工具的理解：「作出容错认定结论的干部」指经认定予以容错（从轻、减轻或免责）的干部"
+
+
+@pytest.mark.parametrize(
+    "outcome, verdict, status, due",
+    [
+        ("exempt", "tolerable", "pending", "2025-05-06"),
+        ("mitigate", "tolerable", "pending", "2025-05-06"),
+        (None, "undetermined", "if_applicable", "2025-05-06"),
+        (None, None, "if_applicable", "2025-05-06"),  # verdict not given: open
+        (None, "not_tolerable", "not_applicable", None),
+        (None, "not_applicable", "not_applicable", None),
+    ],
+)
+def test_follow_up_only_for_a_tolerance_conclusion(tmp_path, outcome, verdict, status, due):
+    """常州 第十条第（四）项 "对作出容错认定结论的干部……一年内……跟踪管理" (issue 19 item 12): read as a
+    conclusion that tolerance applies; a 不予容错 decision owes no follow-up; the reading is stated."""
+    from rongcuo_asp.encoding import load_encoding
+    from rongcuo_asp.factfile import read_fact_file
+    from rongcuo_asp.procedure import review
+
+    path = tmp_path / "p.lp"
+    path.write_text(CASE + DECIDED, encoding="utf-8")
+    ff = read_fact_file(path)
+    entries, _ = review(ff, ff.incidents["i1"], load_encoding("changzhou_edu"), outcome, verdict)
+    [follow] = [e for e in entries if e["step"] == "follow_up"]
+    assert (follow["status"], follow["due"]) == (status, due)
+    assert FOLLOW_UP_READING in follow["note"]
+    [feedback] = [e for e in entries if e["step"] == "feedback"]
+    assert feedback["status"] == "pending"  # the other steps do not depend on the verdict
+
+
+def test_follow_up_reading_in_the_report(tmp_path):
+    from rongcuo_asp.documents import procedure_text
+
+    text = procedure_text(
+        {
+            "article": "第十条第（四）项",
+            "step": "follow_up",
+            "start": "decision_made",
+            "due": None,
+            "actual": None,
+            "status": "not_applicable",
+            "note": FOLLOW_UP_READING + "。",
+        }
+    )
+    assert text == f"跟踪回访（第十条第（四）项）：不适用（{FOLLOW_UP_READING}。）"
+    path = tmp_path / "p.lp"
+    path.write_text(CASE + DECIDED, encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", str(path)]).output
+    assert "跟踪回访（第十条第（四）项）：跟踪回访至 2025-05-06；实际 —；视情形办理，尚无日期（" + FOLLOW_UP_READING in out
