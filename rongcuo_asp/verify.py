@@ -98,6 +98,30 @@ def _bad_literals(regime: str, text: str) -> list[str]:
     return [f"bad({b})." for b in sorted(bad)]
 
 
+def _good_literals(regime: str, text: str) -> list[str]:
+    """The switches that establish one more met 容错情形 item or favourable factor: each literal a
+    scenario rule or a favourable factor rule reads (a level of a favourable factor: toward the end
+    of the scale it names)."""
+    rules, _ = parse_rules(text, ENCODINGS / vocabulary().regimes[regime]["encoding"])
+    good: dict[str, bool] = {}  # switch -> read by a favourable factor
+    for r in rules:
+        factor = r.pred == "factor" and r.head[-1] == "favourable"
+        if not (r.pred == "scenario" or factor):
+            continue
+        for p in r.body:
+            if p.args[0] != "$I" or p.args[1] is None:
+                continue
+            if p.pred == "holds":
+                switch = f"{'neg' if p.negated else 'pos'}({p.args[1]})"
+            elif p.pred == "level" and p.args[2] is not None:
+                values = vocabulary().scale_values(p.args[1])
+                switch = f"{'down' if values.index(p.args[2]) < len(values) / 2 else 'up'}({p.args[1]})"
+            else:
+                continue
+            good[switch] = good.get(switch, False) or factor
+    return [f"good({g})." for g in sorted(good)] + [f"favourable({g})." for g in sorted(good) if good[g]]
+
+
 def _static(regime: str, text: str) -> list[Finding]:
     exact, cited = [], []
 
@@ -155,8 +179,18 @@ def verify_regime(regime: str, text: str | None = None) -> list[Finding]:
             regime,
             "monotone exclusions",
             text,
-            ("second_incident", "monotone"),
+            ("second_incident", "switched_pair", "monotone"),
             _bad_literals(regime, text),
+            ("i", "j"),
+        )
+    )
+    findings.append(
+        _check(
+            regime,
+            "monotone degree",
+            text,
+            ("second_incident", "switched_pair", "monotone_degree"),
+            _good_literals(regime, text),
             ("i", "j"),
         )
     )

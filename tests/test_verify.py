@@ -17,12 +17,12 @@ def test_all_properties_proven_for_all_regimes():
     findings = verify(list(vocabulary().regimes))
     failed = [(f.regime, f.property, f.detail) for f in findings if not f.ok]
     assert failed == []
-    assert len(findings) == 5 * 9 + 1
+    assert len(findings) == 5 * 10 + 1
 
 
 def test_cli_verify_exit_status():
     result = CliRunner().invoke(main, ["verify"])
-    assert result.exit_code == 0 and "46 proven, 0 failed" in result.output
+    assert result.exit_code == 0 and "51 proven, 0 failed" in result.output
 
 
 def planted(regime: str, old: str, new: str) -> dict:
@@ -68,6 +68,34 @@ def test_non_monotone_exclusion_is_caught():
     # under the real (monotone) encoding the pair is no counterexample
     verdicts = {r["incident"]: r["verdict"] for r in check_file(ff, None)}
     assert not (verdicts["j"] == "tolerable" and verdicts["i"] != "tolerable")
+
+
+def test_non_monotone_degree_is_caught():
+    """The defect of the second audit (issue 19 A5): 不应当追究责任 gave 免责 only where 第五条（八）
+    was the only item, so one more met item let the table make the degree harsher."""
+    old = 'outcome(I, exempt, "第五条第（八）项") :- verdict(I, tolerable), holds(I, not_liable_at_the_time).'
+    new = 'outcome(I, exempt, "第五条第（八）项") :- verdict(I, tolerable), not another_item(I), holds(I, not_liable_at_the_time).'
+    found = planted("university", old, new)
+    f = found["monotone degree"]
+    assert not f.ok
+    ff = parse_fact_text(f.counterexample.encode(), "ce.lp")
+    assert set(ff.incidents) == {"i", "j"}
+    # under the real encoding the pair is no counterexample
+    by = {r["incident"]: r for r in check_file(ff, None)}
+    rank = {"exempt": 2, "mitigate": 1}
+    if by["i"]["verdict"] == by["j"]["verdict"] == "tolerable":
+        assert rank[by["j"]["outcome"]] >= rank[by["i"]["outcome"]]
+
+
+def test_a_favourable_factor_that_worsens_the_degree_is_caught():
+    """北京 第九条（一）: 主动认错悔错改错 (admitted_error) is favourable; planted as excluding 免责."""
+    found = planted(
+        "beijing",
+        "adverse_motive(I) :- incident(S, I), holds(I, repeated_error).",
+        "adverse_motive(I) :- incident(S, I), holds(I, repeated_error).\n"
+        "adverse_motive(I) :- incident(S, I), holds(I, admitted_error).",
+    )
+    assert not found["monotone degree"].ok
 
 
 def test_uncited_rule_is_caught():
