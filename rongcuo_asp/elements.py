@@ -31,6 +31,8 @@ SCOPE_FACTS = ("org", "rank", "subject_kind")
 # Words that, standing alone between phrases, are no condition of the law: 在……中, 因, 或者, ...
 CONNECTIVES = frozenset("在 中 因 的 和 或 或者 及 以及 并 等 同 对 但 而 为 且 是 于 中的".split())
 _PUNCT = re.compile(r"[\s，、。；：,.;:“”‘’\"'（）()《》〈〉—…]+")
+_EDGES = re.compile(r"^[\s，、。；：,.;:]+|[\s，、。；：,.;:]+$")
+_ITEM_NUMBER = re.compile(r"（[一二三四五六七八九十]+）")
 
 
 @dataclass(frozen=True)
@@ -146,9 +148,10 @@ class ElementTable:
         number, punctuation or a connective standing alone (在……中, 因, 或者, ...)."""
         pieces = []
         for s in self.spans(citation):
-            piece = _PUNCT.sub(" ", re.sub(r"^（[一二三四五六七八九十]+）", "", s.text)).strip()
-            if s.kind == "plain" and piece and not all(w in CONNECTIVES for w in piece.split()):
-                pieces.append(piece.replace(" ", "，"))
+            text = _ITEM_NUMBER.sub("", s.text)
+            words = _PUNCT.sub(" ", text).split()
+            if s.kind == "plain" and words and not all(w in CONNECTIVES for w in words):
+                pieces.append(_EDGES.sub("", text))
         return pieces
 
     def all_unmapped(self) -> dict[str, list[str]]:
