@@ -110,3 +110,15 @@ def test_provisions_list_the_readings():
     assert any("不应当追究责任的，无论是否另有其他情形，均予免责" in r["text"] for r in articles["第五条"]["readings"])
     cited = {r["citation"] for r in articles["第二条"]["readings"]}
     assert any("何种情形免责" in r["text"] for r in articles["第二条"]["readings"]), cited
+
+
+def test_beijing_admitted_error_is_a_favourable_factor(tmp_path):
+    """北京 第九条（一）"是主动认错悔错改错还是漠视错误、抵触改正": admitted_error is weighed (issue 19 item 10)."""
+    src = (SCEN / "beijing/outcome_reduce.lp").read_text(encoding="utf-8")
+    path = tmp_path / "admitted.lp"
+    path.write_text(src.replace("expect(", "% expect(") + "holds(i1, admitted_error).\n", encoding="utf-8")
+    [r] = results(path)
+    factors = [f for f in r["factors"] if f["article"] == "第九条第（一）项" and f["kind"] == "favourable"]
+    assert any("holds(i1,admitted_error)" in f["facts"] for f in factors)
+    assert {"fact": "holds(i1,admitted_error)", "read": True} in r["known"]
+    assert r["outcome"] == "mitigate"  # a factor: the verdict and outcome do not change
