@@ -29,9 +29,8 @@ from .vocabulary import vocabulary
 DECIDING = ("in_scope", "by_reference", "outside", "scenario", "condition_met", "exclusion", "repeat_bar", "outcome")
 SCOPE_FACTS = ("org", "rank", "subject_kind")
 # Words that, standing alone between phrases, are no condition of the law: 在……中, 因, 或者, ...
-CONNECTIVES = frozenset("在 中 因 的 和 或 或者 及 以及 并 等 同 对 但 而 为 且 是 于 中的".split())
+CONNECTIVES = frozenset("在 中 因 或因 的 和 或 或者 及 以及 并 等 同 对 但 而 为 且 是 于 中的".split())
 _PUNCT = re.compile(r"[\s，、。；：,.;:“”‘’\"'（）()《》〈〉—…]+")
-_EDGES = re.compile(r"^[\s，、。；：,.;:]+|[\s，、。；：,.;:]+$")
 _ITEM_NUMBER = re.compile(r"（[一二三四五六七八九十]+）")
 
 
@@ -151,7 +150,7 @@ class ElementTable:
             text = _ITEM_NUMBER.sub("", s.text)
             words = _PUNCT.sub(" ", text).split()
             if s.kind == "plain" and words and not all(w in CONNECTIVES for w in words):
-                pieces.append(_EDGES.sub("", text))
+                pieces.append(_trim(text))
         return pieces
 
     def all_unmapped(self) -> dict[str, list[str]]:
@@ -169,6 +168,16 @@ class ElementTable:
                 if fact and citation:
                     reads.append(Read(citation, fact, r.pred, r.line, p.negated))
         return cls(enc, elements, not_conditions, list(dict.fromkeys(reads)))
+
+
+def _trim(text: str) -> str:
+    """A plain piece without the punctuation and the connectives standing alone at its edges."""
+    parts = re.split(r"([\s，、。；：,.;:]+)", text)
+    while parts and (_PUNCT.fullmatch(parts[0]) or not parts[0] or parts[0] in CONNECTIVES):
+        parts.pop(0)
+    while parts and (_PUNCT.fullmatch(parts[-1]) or not parts[-1] or parts[-1] in CONNECTIVES):
+        parts.pop()
+    return "".join(parts)
 
 
 def fact_of(p: Pattern) -> str | None:

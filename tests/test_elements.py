@@ -20,17 +20,19 @@ REGIMES = list(vocabulary().regimes)
 ROOT = Path(__file__).resolve().parent.parent
 
 # Regimes whose deciding rules are not annotated yet: their missing elements are listed, not failed.
-PENDING: set[str] = {"changzhou_edu", "xsbn_college", "university"}
+PENDING: set[str] = {"xsbn_college", "university"}
 
 # Condition phrases of the law that no rule reads (a defect of the rule, for the law helper to fix):
 # the unmapped remainder of each item must be exactly this.  Fixing a rule and annotating it removes
 # the entry; a new unread phrase fails the test.
 KNOWN_UNMAPPED: dict[str, dict[str, list[str]]] = {
-    # 攻坚克难: the manner beside 勇于破除障碍 (cause_vested_interests); no literal reads it.
+    # 攻坚克难: the manner beside 勇于破除障碍; the feature cause_vested_interests is labelled 攻坚克难、勇于破除障碍
+    # for this regime, but the element table names only 勇于破除障碍 (the convention's example): to decide.
     "beijing": {"第八条第（四）项": ["攻坚克难"]},
     # The encoding's stated reading takes "没有失职渎职" as the operative part; no literal reads the rest.
     "youxian": {"第七条第（四）项": ["立足围绕大局、促进经济社会发展，担当奉献、开拓进取"]},
-    "changzhou_edu": {},
+    # 推动发展过程中: a fourth work context beside 服务项目、服务师生、服务群众, read by no feature.
+    "changzhou_edu": {"第七条第（五）项": ["推动发展过程中"]},
     "xsbn_college": {},
     "university": {},
 }
@@ -64,7 +66,7 @@ def _planted(regime: str, text: str) -> ElementTable:
 
 def test_checker_fails_on_a_missing_a_misquoted_and_an_unread_element():
     enc = load_encoding("beijing")
-    line = next(x for x in enc.text.splitlines() if x.startswith('element("第八条第（四）项", "勇于破除障碍"'))
+    line = next(x for x in enc.text.splitlines() if x.startswith('element("第八条第（四）项"') and "cause_vested_interests" in x)
     dropped = _planted("beijing", enc.text.replace(line + "\n", ""))
     assert [(r.citation, r.fact) for r in dropped.missing()] == [("第八条第（四）项", "cause_vested_interests")]
     wrong = enc.text + '\nelement("第八条第（四）项", "勇于破除阻碍", cause_vested_interests).\n'
@@ -80,11 +82,13 @@ def test_unmapped_shows_a_condition_no_rule_reads():
     no_nc = "\n".join(x for x in enc.text.splitlines() if not x.startswith('not_condition("第八条第（四）项"'))
     left = _planted("beijing", no_nc).unmapped("第八条第（四）项")
     assert left and all("勇于破除障碍" not in piece for piece in left)
+    no_manner = "\n".join(x for x in enc.text.splitlines() if not (x.startswith("element(") and "cause_vested_interests" in x))
+    assert any("勇于破除障碍" in piece for piece in _planted("beijing", no_manner).unmapped("第八条第（四）项"))
     assert "造成一定损失或者影响的" in "".join(left)
 
 
 def test_element_phrase_for_reports():
-    assert element_phrase("beijing", "第八条第（四）项", "cause_vested_interests") == "勇于破除障碍"
+    assert "勇于破除障碍" in (element_phrase("beijing", "第八条第（四）项", "cause_vested_interests") or "")
     assert element_phrase("beijing", "第八条第（四）项", "ctx_reform") is None
 
 
@@ -153,7 +157,7 @@ def test_json_view_names_phrase_fact_and_reading_rule():
     data = elements_data("beijing")
     item = next(i for i in data["items"] if i["citation"] == "第八条第（四）项")
     el = next(e for e in item["elements"] if e["fact"] == "cause_vested_interests")
-    assert el["phrase"] == "勇于破除障碍" and el["label"] and el["reads"][0]["pred"] == "scenario"
+    assert "勇于破除障碍" in el["phrase"] and el["label"] and el["reads"][0]["pred"] == "scenario"
     assert load_encoding("beijing").text.splitlines()[el["reads"][0]["line"] - 1].startswith("scenario(")
     assert any(n["phrase"] == "造成一定损失或者影响的" for n in item["not_conditions"])
 
@@ -165,7 +169,7 @@ def test_cli_elements_text_json_html():
 
     r = CliRunner()
     text = r.invoke(main, ["provisions", "--regime", "beijing", "--elements"])
-    assert text.exit_code == 0 and "「勇于破除障碍」→" in text.output
+    assert text.exit_code == 0 and "勇于破除障碍」→" in text.output
     js = r.invoke(main, ["provisions", "--regime", "beijing", "--elements", "--format", "json"])
     assert json.loads(js.output)["regime"] == "beijing"
     html = r.invoke(main, ["provisions", "--regime", "beijing", "--elements", "--format", "html"])
