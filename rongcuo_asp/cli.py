@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .commands import batch, check, explain, info, interview, opinion, verify
+from .commands import batch, check, explain, info, interview, mutate, opinion, verify
 from .commands.common import Group
 
 
@@ -38,6 +38,7 @@ for _cmd in (
     opinion.opinion,
     check.test_cmd,
     verify.verify,
+    mutate.mutate,
     info.regimes,
     info.provisions,
     info.vocabulary_cmd,

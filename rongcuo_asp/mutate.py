@@ -31,7 +31,7 @@ from .encoding import (
     regime_program,
     shared_part,
 )
-from .factfile import FactFile
+from .factfile import FactFile, parse_fact_text
 from .factkey import FactKey
 from .procedure import review
 from .provenance import GROUND_ATOMS, Naming
@@ -59,6 +59,7 @@ class Mutant:
     change: str  # the change in words: 删去该要件, 门槛由“重大”改为“较大” …
     line: int
     text: str = field(repr=False)  # the mutant's encoding text
+    fact: str = ""  # the fact the changed literal reads ('' for a deleted rule or a swapped degree)
 
     @property
     def label(self) -> str:
@@ -274,12 +275,13 @@ def mutants(regime: str, only: str | None = None, kinds: tuple[str, ...] = KINDS
         per_citation[c] = per_citation.get(c, 0) + 1
     out: list[Mutant] = []
 
-    def add(n: int, kind: str, pos: int | str, citation: str, phrase: str, change: str, rule) -> None:
+    def add(n: int, kind: str, pos: int | str, citation: str, phrase: str, change: str, rule, fact: str = "") -> None:
         if kind not in kinds:
             return
         changed = stms[:n] + ([rule] if rule is not None else []) + stms[n + 1 :]
         line = stms[n].location.begin.line
-        out.append(Mutant(regime, f"{regime}:L{line}:{kind}:{pos}", kind, citation, phrase, change, line, program_text(changed)))
+        ident = f"{regime}:L{line}:{kind}:{pos}"
+        out.append(Mutant(regime, ident, kind, citation, phrase, change, line, program_text(changed), fact))
 
     for n, citation in deciding.items():
         if only and not citation.startswith(only):
@@ -292,11 +294,11 @@ def mutants(regime: str, only: str | None = None, kinds: tuple[str, ...] = KINDS
             phrase = _phrase(regime, citation, fact)
             dropped = _drop(rule, k)
             if dropped is not None:
-                add(n, "drop", k, citation, phrase, "删去该要件", dropped)
+                add(n, "drop", k, citation, phrase, "删去该要件", dropped, fact)
             if _name(lit.atom.symbol) == "holds":
                 body = list(rule.body)
                 body[k] = _negate(lit)
-                add(n, "negate", k, citation, phrase, "将该要件改为其反面", rule.update(body=body))
+                add(n, "negate", k, citation, phrase, "将该要件改为其反面", rule.update(body=body), fact)
         for k, lit in enumerate(rule.body):
             if lit.ast_type != ast.ASTType.Literal or lit.atom.ast_type != ast.ASTType.SymbolicAtom:
                 continue
@@ -317,21 +319,21 @@ def mutants(regime: str, only: str | None = None, kinds: tuple[str, ...] = KINDS
                 body = list(rule.body)
                 body[k] = _replace_arg(lit, pos, new)
                 change = f"门槛由“{_value_label(scale, old)}”改为“{_value_label(scale, new)}”"
-                add(n, "threshold", f"{k}{'+' if step > 0 else '-'}", citation, phrase, change, rule.update(body=body))
+                add(n, "threshold", f"{k}{'+' if step > 0 else '-'}", citation, phrase, change, rule.update(body=body), fact)
         if head in DELETABLE or (head in DECIDING and per_citation[citation] > 1 and _head_citation(rule)):
             phrases = list(dict.fromkeys(_phrase(regime, citation, _fact_of(b)) for _, b in facts))
             role = vocabulary().data["roles"].get(vocabulary().citing_predicates.get(head or "", ""), "规定")
             add(n, "delete", "rule", citation, "、".join(phrases[:3]), f"删去这一{role}", None)
         if head == "outcome":
             args = rule.head.atom.symbol.arguments
-            old = _plain(args[1])
-            if old in degrees:
+            was = _plain(args[1])
+            if was is not None and was in degrees:
                 for new in degrees:
-                    if new == old:
+                    if new == was:
                         continue
                     swapped = rule.update(head=_replace_arg(rule.head, 1, new))
                     voc = vocabulary()
-                    change = f"处理方式由“{voc.outcomes[old]}”改为“{voc.outcomes[new]}”"
+                    change = f"处理方式由“{voc.outcomes[was]}”改为“{voc.outcomes[new]}”"
                     add(n, "swap", new, citation, "", change, swapped)
     return out
 
@@ -512,7 +514,7 @@ def witness(mutant: Mutant, keys: list[FactKey]) -> Witness | None:
     ctl.add("base", [], regime_program(enc.text, [mutant_copy(mutant.text), DIFFER], show=False))
     ctl.ground([("base", [])])
     found: list[list[clingo.Symbol]] = []
-    ctl.solve(on_model=lambda m: found.append(m.symbols(atoms=True)))
+    ctl.solve(on_model=lambda m: found.append(list(m.symbols(atoms=True))))
     if not found:
         return None
     atoms = found[-1]
@@ -584,6 +586,7 @@ class Outcome:
     killer: str = ""  # the first expectation that failed (file:line text)
     scenario: str = ""  # for a surviving mutant: the missing scenario's fact file
     differ: tuple = ()  # ((verdict, degree) original, (verdict, degree) mutant)
+    verified: bool = False  # the scenario, read back, passes against the original and fails against the mutant
 
     @property
     def message(self) -> str:
@@ -629,7 +632,14 @@ def run_one(m: Mutant) -> Outcome:
     w = witness(m, keys)
     if w is None:
         return Outcome(m, "equivalent")
-    return Outcome(m, "surviving", scenario=scenario_text(m, w), differ=(w.original, w.mutant))
+    text = scenario_text(m, w)
+    return Outcome(m, "surviving", scenario=text, differ=(w.original, w.mutant), verified=pins(m, s, text))
+
+
+def pins(m: Mutant, s: RegimeSolver, text: str) -> bool:
+    """The written scenario, read back as a fact file: passes against the original, fails against the mutant."""
+    suite = Suite([parse_fact_text(text.encode("utf-8"), "mutant.lp")])
+    return not suite.failures(solver(m.regime), m.regime) and bool(suite.failures(s, m.regime))
 
 
 def _run_index(n: int) -> Outcome:
