@@ -252,6 +252,8 @@ class _Checker:
             self._incident_fact(f)
         for f in get("evidence"):
             self._evidence(f)
+        for f in (f for p, spec in self.voc.predicates.items() if spec.get("record") for f in get(p)):
+            self._record(f)
         # `_set_once` stored plain dict entries; subject attributes are Located or None.
 
     def _evidence(self, f: Fact) -> None:
@@ -275,6 +277,22 @@ class _Checker:
             self.error(f.line, f"证据所指事实未认定：文件中没有 {x} 的 {what}{hint}（先写明事实，再写其证据）")
             return
         owner.setdefault(what, []).append(source)
+
+    def _record(self, f: Fact) -> None:
+        """A record the written opinion reads (post/2, statement/2, …, `record` in the vocabulary): free
+        text of a declared subject or incident, kept in file order; the reasoner never reads it."""
+        holder = self.voc.predicates[f.pred]["args"][0]
+        owner = (self.incidents if holder == "incident" else self.subjects).get(f.args[0].value)
+        if owner is None:
+            what = "失误错误（incident/2）" if holder == "incident" else "当事人（subject/2）"
+            self.error(f.line, f"{f.pred}/{len(f.args)}：{f.args[0]} 不是已声明的{what}")
+            return
+        kinds = self.voc.predicates[f.pred]["args"]
+        for n, (term, kind) in enumerate(zip(f.args, kinds, strict=True)):
+            if kind == "text" and (term.kind != "string" or not term.value.strip()):
+                self.error(f.line, f"{f.pred}/{len(f.args)} 第 {n + 1} 个参数应为非空字符串，而不是 {term}")
+                return
+        owner.records.setdefault(f.pred, []).append(tuple(t.value for t in f.args[1:]))
 
     def _holds(self, f: Fact) -> None:
         x, feat = f.args[0].value, f.args[1]

@@ -50,6 +50,7 @@ class Subject:
     name: Located[str] | None = None  # display name, name(s, "林某")
     holds: dict[str, Located[bool]] = field(default_factory=dict)  # feature -> bool
     evidence: dict[str, list[str]] = field(default_factory=dict)  # feature or org/rank/subject_kind -> sources
+    records: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # post/2 …: predicate -> texts (documents only)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Incident:
     levels: dict[str, Located[str]] = field(default_factory=dict)  # dimension -> value
     dates: dict[str, Located[dt.date]] = field(default_factory=dict)  # event -> datetime.date
     evidence: dict[str, list[str]] = field(default_factory=dict)  # feature, dimension or event -> sources
+    records: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # statement/2 …: predicate -> texts (documents only)
     expects: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     expect_grounds: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, citation, line)
     expect_missing: list[tuple[str, str, int]] = field(default_factory=list)  # (regime, fact, line)

@@ -1,131 +1,42 @@
-"""The written 容错认定意见 of one incident under one regime, drafted from the check result.
+"""The written 容错认定意见 of one incident under one regime, drafted from the check result as an
+official document a reviewer signs: 标题, 文号, 主送, seven sections (当事人基本情况 … 处理意见), 落款.
 
-Every sentence is built from the result's provenance (its grounds, factors, established facts and
-their evidence), so the draft states no fact the file does not establish.  One document model,
-rendered as .docx (python-docx, imported in `write_docx` only) or as .md/.html by jinja2 templates.
+Every finding is built from the result's provenance (grounds, factors, established facts and their
+evidence), so the draft states no fact the file does not establish; the record facts (post/2,
+investigation/2, statement/2, consulted/3, deliberated/3, decided_by/2) fill what the reasoner does
+not read.  Whatever the file does not give is a visible 〔待填：…〕, listed again at the end.  The
+document's phrases quoted from the law (the outcome's words, the effect articles, the procedure it
+owes) are data in the vocabulary's "opinion" table.  One model, rendered as .docx (python-docx,
+imported in `write_docx` only) or as .md/.html (jinja2 templates, every user string escaped).
 """
 
 from __future__ import annotations
 
-from .documents import checked_text, deciding_articles, fact_zh, missing_zh, procedure_text
-from .results import CheckError, evidence_map
+import re
+
+from .documents import _articles_of, _conflict_text, _structured, fact_label, fact_zh, missing_zh, procedure_text, value_zh
+from .results import CheckError, deciding_articles, evidence_map
 from .schema import Record
 from .vocabulary import vocabulary
 
 NUMERALS = "一二三四五六七八九十"
+PLACEHOLDER = re.compile(r"〔待填：[^〔〕]*〕")
+REDUCED = ("mitigate", "lighter", "reduce")
+# The order of the findings in 三、查明的事实: the elements of the law, as the reasoner checks them.
+ROLE_ORDER = ("scope", "scenario", "condition", "exclusion", "repeat", "outcome")
+
+Records = dict[str, list[tuple[str, ...]]]
 
 
 def paragraph(text: str, facts: list[str] | None = None, kind: str = "body") -> dict:
-    """A paragraph and the established facts it states (for the trace test); kind: body, quote, item."""
+    """A paragraph and the established facts it states (for the trace test); kind: body, quote, note."""
     return {"text": text, "facts": facts or [], "kind": kind}
 
 
-def _with_evidence(fact: str, regime: str, evidence: dict[str, list[str]]) -> str:
-    text = fact_zh(fact, regime)
-    sources = evidence.get(fact)
-    return text + (f"（证据：{'；'.join(sources)}）" if sources else "")
-
-
-def opinion_document(r: Record) -> dict:
-    """The document model of the opinion: title, numbered sections of paragraphs, footer."""
-    if r["verdict"] == "undetermined":
-        missing = "；".join(missing_zh(m, r["regime"]) for m in r["missing"])
-        raise CheckError(
-            f"{r['incident']} 依{vocabulary().regimes[r['regime']]['short']}尚无法认定，不能出具认定意见；尚需查明：{missing}"
-        )
-    voc = vocabulary()
-    regime = r["regime"]
-    info = voc.regimes[regime]
-    who = r.get("subject_name") or r["subject"]
-    matter = r.get("matter")
-    known = r.get("known", [])
-    evidence = evidence_map(r)
-    subject_facts = [k["fact"] for k in known if _of_subject(k["fact"], r)]
-    incident_facts = [k["fact"] for k in known if not _of_subject(k["fact"], r) and k["read"]]
-    other_facts = [k["fact"] for k in known if not _of_subject(k["fact"], r) and not k["read"]]
-
-    sections = []
-    person = "；".join(_with_evidence(f, regime, evidence) for f in subject_facts)
-    sections.append(("当事人基本情况", [paragraph(f"{who}。{person}。" if person else f"{who}。", subject_facts)]))
-
-    facts_paragraphs = []
-    lead = f"事由：{matter}。" if matter else ""
-    dates = "；".join(f"{voc.label('event', e)}：{d}" for e, d in r.get("dates", {}).items())
-    if lead or dates:
-        facts_paragraphs.append(paragraph(lead + (f"{dates}。" if dates else "")))
-    if incident_facts:
-        facts_paragraphs.append(paragraph("经调查核实，查明以下事实："))
-        for n, f in enumerate(incident_facts):
-            facts_paragraphs.append(paragraph(f"（{_number(n + 1)}）{_with_evidence(f, regime, evidence)}。", [f], "item"))
-    if other_facts:
-        text = "；".join(_with_evidence(f, regime, evidence) for f in other_facts)
-        facts_paragraphs.append(paragraph(f"此外查明（本办法对此未作规定）：{text}。", other_facts))
-    sections.append(("失误错误事实", facts_paragraphs))
-
-    reasons = []
-    for c in r["conflicts"]:
-        if c["kind"] == "rule_conflict":
-            reasons.append(paragraph(f"虽符合{c['scenario']}所列容错情形，但有{c['exclusion']}所列情形，不予容错情形优先适用。"))
-    for g in r["grounds"]:
-        reasons.append(paragraph(f"{info['short']}{g['article']}规定：「{g['text']}」", kind="quote"))
-        facts = "；".join(_with_evidence(f, regime, evidence) for f in g["facts"])
-        finding = _finding(g)
-        reasons.append(paragraph(f"本案{facts}，{finding}。" if facts else f"本案{finding}。", g["facts"]))
-        if g.get("reading"):
-            reasons.append(paragraph(f"说明：{g['reading']}"))
-    checked = checked_text(r)
-    if checked:
-        reasons.append(paragraph(checked))
-    sections.append(("认定理由", reasons))
-
-    factors = [
-        paragraph(
-            f"{voc.label('factor_kind', f['kind'])}（{f['article']}）："
-            + "；".join(_with_evidence(x, regime, evidence) for x in f["facts"])
-            + "。",
-            f["facts"],
-        )
-        for f in r["factors"]
-    ]
-    sections.append(("判断因素", factors or [paragraph("本办法未规定判断因素，或已查明的事实未涉及。")]))
-
-    deciding = "、".join(dict.fromkeys(deciding_articles(r)))
-    if r["verdict"] == "tolerable":
-        handling = voc.data["outcome_handling"][r["outcome"] or "undetermined"]
-        text = f"综上，依据《{info['title']}》{deciding}，建议对{who}的上述失误错误{handling}。"
-    else:
-        text = f"综上，依据《{info['title']}》{deciding}，{who}的上述失误错误{voc.label('verdict', r['verdict'])}。"
-    handling_paragraphs = [paragraph(text)]
-    if r["verdict"] == "tolerable":
-        from .encoding import load_encoding
-
-        enc = load_encoding(regime)
-        for article in enc.articles.values():
-            if article.treatment == "effect":
-                handling_paragraphs.append(paragraph(f"{info['short']}{article.number}规定：「{article.text}」", kind="quote"))
-    sections.append(("处理意见", handling_paragraphs))
-
-    steps = [paragraph(procedure_text(p) + "。") for p in r["procedure"]]
-    sections.append(("程序", steps or [paragraph("本办法对本案无时限要求，或相关日期尚未发生。")]))
-
-    return {
-        "title": f"关于{who}{'在' + matter + '中' if matter else ''}失误错误的容错认定意见",
-        "subtitle": f"（依据《{info['title']}》，草稿）",
-        "sections": [{"heading": f"{NUMERALS[n]}、{h}", "paragraphs": ps} for n, (h, ps) in enumerate(sections)],
-        "regimes": [regime],
-    }
-
-
-def _finding(g: Record) -> str:
-    """What the opinion says of the case under a ground: the atoms table's `finding` of its role and effect."""
-    atoms = vocabulary().atoms
-    return next((e["finding"] for e in atoms.values() if (e.get("role"), e.get("effect")) == (g["role"], g["effect"])), "")
-
-
-def _of_subject(fact: str, r: Record) -> bool:
-    """A fact of the subject (its features and org/rank/kind), as opposed to one of the incident."""
-    inside = fact.lstrip("-").split("(", 1)[1]
-    return inside.split(",", 1)[0] == r["subject"]
+def zh_date(iso: str) -> str:
+    """2024-03-05 -> 2024年3月5日."""
+    y, m, d = iso.split("-")
+    return f"{y}年{int(m)}月{int(d)}日"
 
 
 def _number(n: int) -> str:
@@ -135,18 +46,458 @@ def _number(n: int) -> str:
     return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
+def _clause(text: str) -> str:
+    """An item's text as a clause of a sentence: （五）在……，出现一定程序瑕疵的； -> 在……，出现一定程序瑕疵."""
+    text = re.sub(r"^[（(][一二三四五六七八九十]+[）)]\s*", "", text.strip())
+    return re.sub(r"的?[；;。，]*$", "", text)
+
+
+def _abbreviation(title: str) -> str:
+    return "《细则》" if title.endswith("细则") else "《办法》"
+
+
+class _Draft:
+    """What the document is being written from, and the placeholders it had to leave."""
+
+    def __init__(self, r: Record, records: Records):
+        voc = vocabulary()
+        self.r = r
+        self.regime = r["regime"]
+        self.info = voc.regimes[self.regime]
+        self.data = voc.data["opinion"]
+        self.records = records
+        self.blanks: list[str] = []
+        self.evidence = evidence_map(r)
+        self.gaps = set(r.get("evidence_gaps", []))
+        self.doc = _abbreviation(self.info["title"])
+        kind = self._attribute("subject_kind")
+        if r.get("subject_name"):
+            self.who = r["subject_name"]
+        else:
+            self.who = self.blank("当事人姓名（或单位名称）")
+        self.comrade = self.who + ("同志" if kind == "individual" and r.get("subject_name") else "")
+        self.matter = r.get("matter")
+
+    def blank(self, what: str) -> str:
+        """A visible placeholder, collected for the list at the end."""
+        if what not in self.blanks:
+            self.blanks.append(what)
+        return f"〔待填：{what}〕"
+
+    def _attribute(self, name: str) -> object:
+        for k in self.r.get("known", []):
+            found = _structured(k["fact"])
+            if found and found[0].kind == name:
+                return found[1]
+        return None
+
+    def cite(self, citations: list[str] | str) -> str:
+        """《办法》第九条第（一）、（五）项: the document's abbreviation and the citations, items of one
+        article joined."""
+        items = [citations] if isinstance(citations, str) else list(dict.fromkeys(citations))
+        out: list[str] = []
+        for c in items:
+            m = re.fullmatch(r"(第[一二三四五六七八九十百]+条)第(（[一二三四五六七八九十]+）)项", c)
+            last = re.fullmatch(r"(第[一二三四五六七八九十百]+条)第(.*)项", out[-1]) if out else None
+            if m and last and last.group(1) == m.group(1):
+                out[-1] = f"{last.group(1)}第{last.group(2)}、{m.group(2)}项"
+            else:
+                out.append(c)
+        return f"{self.doc}{'、'.join(out)}"
+
+    def where(self) -> str:
+        return f"在{self.matter}中" if self.matter else ""
+
+    # --- facts in prose -------------------------------------------------------------------------
+
+    def prose(self, fact: str) -> str:
+        """One established fact as a clause, with its evidence: 未发现为自己或者他人谋取……的情形（证据：……）."""
+        text = self._clause(fact)
+        sources = self.evidence.get(fact)
+        if sources:
+            return text + f"（证据：{'；'.join(sources)}）"
+        if fact in self.gaps:
+            return text + f"（证据：{self.blank('决定结论的事实尚缺的证据材料（见各项「证据」）')}）"
+        return text
+
+    def _clause(self, fact: str) -> str:
+        voc = vocabulary()
+        found = _structured(fact)
+        if found is None:
+            return fact_zh(fact, self.regime)
+        key, value = found
+        if key.kind == "holds" and isinstance(value, bool):
+            label = fact_label(key.name, self.regime)
+            entry = voc.incident_features.get(key.name) or voc.subject_features.get(key.name) or {}
+            if key.holder == "s":
+                return f"{self.who}{'系' if value else '不是'}{label}"
+            if not value:
+                return f"未发现{label}的情形"
+            if entry.get("group") == "context":
+                return f"失误错误发生在{label}{'' if label.endswith(('工作', '任务', '项目')) else '工作'}中"
+            if key.name.startswith("cause_"):
+                return f"系{label}" if label.startswith(("为", "因", "着眼")) else f"系因{label}"
+            if key.name.startswith("effect_"):
+                return label
+            return f"存在{label}的情形"
+        if key.kind == "level" and isinstance(value, str):
+            dim = voc.label("dimension", key.name)
+            if value == "none" and key.name != "recovery":
+                return f"未{ {'accident': '发生', 'mass_incident': '引发'}.get(key.name, '造成') }{dim}"
+            return f"{dim}为「{value_zh(key.name, value)}」"
+        if key.kind == "org" and value is not None:
+            return f"{self.who}所在单位属于{value_zh('org', value)}"
+        if key.kind == "rank" and value is not None:
+            return f"{self.who}的职级为{value_zh('rank', value)}"
+        if key.kind == "subject_kind" and value is not None:
+            return f"当事人为{value_zh('subject_kind', value)}"
+        return fact_zh(fact, self.regime)
+
+    def prose_list(self, facts: list[str]) -> str:
+        """The facts with their evidence (三、查明的事实)."""
+        return "；".join(self.prose(f) for f in facts)
+
+    def plain(self, facts: list[str]) -> str:
+        """The facts without evidence, as one clause (六、认定理由 reasons on what 三 established)."""
+        return "，".join(self._clause(f) for f in facts)
+
+    def record(self, pred: str) -> list[tuple[str, ...]]:
+        return self.records.get(pred, [])
+
+
+def opinion_document(r: Record, records: Records | None = None) -> dict:
+    """The document model of the opinion: title, number, addressee, lead, sections, signature,
+    placeholders, appendix.  An undetermined incident gets none (CheckError with the facts to establish)."""
+    if r["verdict"] == "undetermined":
+        missing = "；".join(missing_zh(m, r["regime"]) for m in r["missing"])
+        raise CheckError(
+            f"{r['incident']} 依{vocabulary().regimes[r['regime']]['short']}尚无法认定，不能出具认定意见；尚需查明：{missing}"
+        )
+    d = _Draft(r, records or {})
+    info = d.info
+    number = d.blank("文号")
+    addressee = d.blank("主送机关")
+    decider = d.record("decided_by")[0][0] if d.record("decided_by") else None
+    who = f"{d.comrade}{d.where()}的失误错误是否符合容错条件"
+    lead = f"根据《{info['title']}》（以下简称{d.doc}）的规定，" + (
+        f"{decider}对{who}进行了调查核实，现提出认定意见如下：" if decider else f"经调查核实，现对{who}提出认定意见如下："
+    )
+    sections = [
+        ("当事人基本情况", _person(d)),
+        ("案件来源及调查经过", _source(d)),
+        ("查明的事实", _findings(d)),
+        ("当事人陈述、申辩", _statements(d)),
+        ("征求意见情况", _consultation(d)),
+        ("认定理由", _reasons(d)),
+        ("处理意见", _handling(d)),
+    ]
+    decision_date = r.get("dates", {}).get("decision_made")
+    signature = {
+        "body": decider or d.blank("作出认定的机关（落款、印章）"),
+        "date": zh_date(decision_date) if decision_date else d.blank("成文日期"),
+    }
+    unread = [k["fact"] for k in r.get("known", []) if not k["read"]]
+    appendix = [paragraph(f"（{_number(n + 1)}）{d.prose(f)}。", [f]) for n, f in enumerate(unread)]
+    return {
+        "title": _title(d),
+        "subtitle": "（草稿）",
+        "number": number,
+        "addressee": addressee + "：",
+        "lead": lead,
+        "sections": [{"heading": f"{NUMERALS[n]}、{h}", "paragraphs": ps} for n, (h, ps) in enumerate(sections)],
+        "signature": signature,
+        "appendix": {"heading": f"附：其他查明的事实（{d.doc}对此未作规定，不作为认定依据）", "paragraphs": appendix}
+        if appendix
+        else None,
+        "placeholders": list(d.blanks),
+        "regimes": [d.regime],
+    }
+
+
+def _title(d: _Draft) -> str:
+    r = d.r
+    if r["verdict"] == "tolerable":
+        what = {"exempt": "予以容错免责"}.get(r["outcome"] or "", "予以容错减责" if r["outcome"] in REDUCED else "予以容错")
+    elif r["verdict"] == "not_tolerable":
+        what = "不予容错"
+    else:
+        what = f"不适用{d.doc}"
+    return f"关于对{d.comrade}{d.where()}的失误错误{what}的认定意见"
+
+
+def _person(d: _Draft) -> list[dict]:
+    posts = [p[0] for p in d.record("post")]
+    post = "、".join(posts) if posts else d.blank("职务（含单位）")
+    return [paragraph(f"{d.who}，现任{post}。")]
+
+
+def _source(d: _Draft) -> list[dict]:
+    voc = vocabulary()
+    dates = d.r.get("dates", {})
+    events = [e for e in voc.events if e in dates and e not in ("occurred", "decision_made", "feedback_given")]
+    events = [e for e in events if not e.startswith("publicity")]
+    out = []
+    if events:
+        out.append(paragraph("；".join(f"{zh_date(dates[e])}，{voc.label('event', e)}" for e in events) + "。"))
+    else:
+        out.append(paragraph(f"{d.blank('案件来源（启动问责、提出容错申请、受理的日期）')}。"))
+    manners = [m[0] for m in d.record("investigation")]
+    manner = "、".join(manners) if manners else d.blank("调查方式（如实地查看、走访群众、调阅资料）")
+    out.append(paragraph(f"调查中，通过{manner}等方式，对{d.who}的失误错误及是否符合容错条件进行了调查核实。"))
+    steps = [_step(p) for p in d.r["procedure"] if p.get("due") or p.get("actual")]  # owed steps: 七、处理意见
+    if steps:
+        out.append(paragraph(f"经审查程序时限，{'；'.join(steps)}。"))
+    for p in d.r["procedure"]:
+        if (p.get("due") or p.get("actual")) and "本工具的理解" in (p.get("note") or ""):
+            reading = p["note"][p["note"].index("本工具的理解") :].rstrip("）")
+            out.append(paragraph(f"（{d.cite(p['article'])}，{reading}）", kind="note"))
+    return out
+
+
+def _step(p: Record) -> str:
+    """One dated step of the procedure review: 提出申请于2024年4月3日办理，按期（第十一条第二款，期限至2024年5月28日）."""
+    voc = vocabulary()
+    if p["status"] == "unknown_calendar":
+        return procedure_text(p)
+    done = f"于{zh_date(p['actual'])}办理" if p.get("actual") else "尚未办理"
+    due = f"，期限至{zh_date(p['due'])}" if p.get("due") else ""
+    return f"{voc.label('step', p['step'])}{done}，{voc.label('status', p['status'])}（{p['article']}{due}）"
+
+
+def _findings(d: _Draft) -> list[dict]:
+    """The matter as narrative, then the established facts in prose, one paragraph per element of the
+    law they establish (the grounds, then the facts that rule out the exclusions, then the factors)."""
+    r = d.r
+    voc = vocabulary()
+    occurred = r.get("dates", {}).get("occurred")
+    when = zh_date(occurred) if occurred else d.blank("失误发生日期")
+    matter = d.matter or d.blank("事由（失误错误发生在何项工作中）")
+    out = [paragraph(f"{when}，{d.who}在{matter}中出现失误错误。")]
+    read = [k["fact"] for k in r.get("known", []) if k["read"]]
+    if not read:
+        return out
+    out.append(paragraph("经调查核实，查明以下事实："))
+    shown: set[str] = set()
+    groups: list[tuple[str, list[str], list[str]]] = []
+    for role in ROLE_ORDER:
+        grounds = [g for g in r["grounds"] if g["role"] == role]
+        facts = [f for g in grounds for f in g["facts"] if f not in shown]
+        shown.update(facts)
+        if facts:
+            whether = {"exclusion": "是否存在", "scenario": "是否符合", "condition": "是否符合"}.get(role, "")
+            heading = f"关于{whether}{voc.label('role', role)}"
+            groups.append((heading, [g["article"] for g in grounds], facts))
+    rest = [f for f in read if f not in shown and not any(f in x["facts"] for x in r["factors"])]
+    if rest:
+        heading = "关于是否存在不予容错情形" if r["verdict"] == "tolerable" else "其他相关事实"
+        groups.append((heading, _articles_of(d.regime, "exclusion") if r["verdict"] == "tolerable" else [], rest))
+        shown.update(rest)
+    factor_facts = [f for x in r["factors"] for f in x["facts"] if f not in shown]
+    if factor_facts:
+        groups.append(("关于综合分析判断的情节", [x["article"] for x in r["factors"]], list(dict.fromkeys(factor_facts))))
+    for n, (heading, articles, facts) in enumerate(groups):
+        cited = f"（{d.cite(articles)}）" if articles else ""
+        out.append(paragraph(f"（{_number(n + 1)}）{heading}{cited}。经查，{d.prose_list(facts)}。", facts))
+    return out
+
+
+def _statements(d: _Draft) -> list[dict]:
+    said = [s[0] for s in d.record("statement")]
+    if not said:
+        return [paragraph(f"{d.blank('当事人陈述、申辩意见')}。")]
+    return [paragraph(f"{d.who}陈述、申辩称：{s.rstrip('。')}。") for s in said]
+
+
+def _consultation(d: _Draft) -> list[dict]:
+    given = d.record("consulted")
+    if not given:
+        return [paragraph(f"{d.blank('征求意见情况（征求意见的机关及其意见）')}。")]
+    return [paragraph(f"经征求{body}意见，{body}{view.rstrip('。')}。") for body, view in given]
+
+
+def _reasons(d: _Draft) -> list[dict]:
+    """Prose in the law's own phrases: each ground as the text words it, readings as 本工具的理解."""
+    r = d.r
+    out: list[dict] = []
+    by_role = {role: [g for g in r["grounds"] if g["role"] == role] for role in ROLE_ORDER}
+    for g in by_role["scope"]:
+        verb = "属于" if g["effect"] == "for" else "不属于"
+        out.append(paragraph(f"经审查，{d.plain(g['facts'])}，{verb}{d.cite(g['article'])}规定的适用范围。", g["facts"]))
+    for c in r["conflicts"]:
+        if c["kind"] == "rule_conflict":
+            out.append(
+                paragraph(
+                    f"虽符合{d.cite(c['scenario'])}所列容错情形，但有{d.cite(c['exclusion'])}所列情形，不予容错情形优先适用。"
+                )
+            )
+    for g in by_role["scenario"]:
+        quoted = _clause(g["text"]) if "项" in g["article"] else ""
+        said = f"{quoted}，" if quoted else f"{d.plain(g['facts'])}，"
+        out.append(paragraph(f"经审查，{d.who}{d.where()}，{said}符合{d.cite(g['article'])}规定的情形。", g["facts"]))
+    conditions = by_role["condition"]
+    if conditions:
+        met = [g for g in conditions if g["effect"] == "for"]
+        failed = [g for g in conditions if g["effect"] != "for"]
+        if met:
+            out.append(paragraph(f"同时，具备{d.cite([g['article'] for g in met])}规定的容错条件。"))
+        for g in failed:
+            out.append(paragraph(f"但{d.plain(g['facts'])}，不具备{d.cite(g['article'])}规定的容错条件。", g["facts"]))
+    for g in by_role["exclusion"] + by_role["repeat"]:
+        if g["effect"] == "against":
+            quoted = f"「{_clause(g['text'])}」" if "项" in g["article"] else ""
+            out.append(
+                paragraph(f"经审查，{d.plain(g['facts'])}，属于{d.cite(g['article'])}{quoted}所列不予容错情形。", g["facts"])
+            )
+    if r["verdict"] == "tolerable":
+        checked = []
+        exclusions = _articles_of(d.regime, "exclusion")
+        if exclusions:
+            checked.append(f"未发现{d.cite(exclusions)}所列不予容错情形")
+        repeats = _articles_of(d.regime, "repeat")
+        if repeats:
+            checked.append(f"不属于{d.cite(repeats)}规定的重复失误")
+        if checked:
+            out.append(paragraph(f"经审查，{'，'.join(checked)}。"))
+    if r["factors"]:
+        favourable = [f for x in r["factors"] if x["kind"] == "favourable" for f in x["facts"]]
+        adverse = [f for x in r["factors"] if x["kind"] != "favourable" for f in x["facts"]]
+        parts = []
+        if favourable:
+            parts.append(f"{d.plain(favourable)}，属于有利因素")
+        if adverse:
+            parts.append(f"{d.plain(adverse)}，属于不利因素")
+        articles = [x["article"] for x in r["factors"]]
+        out.append(paragraph(f"综合分析{d.cite(articles)}规定的判断标准：{'；'.join(parts)}。", favourable + adverse))
+    for g in by_role["outcome"]:
+        quoted = f"「{_clause(g['text'])}」" if "项" in g["article"] else ""
+        because = f"鉴于{d.plain(g['facts'])}，" if g["facts"] else ""
+        kind = "免责" if r["outcome"] == "exempt" else "减责" if r["outcome"] in REDUCED else ""
+        found = f"{d.who}的失误错误符合容错{kind}条件" if g["effect"] == "for" else f"{d.who}的失误错误不符合容错条件"
+        out.append(paragraph(f"{because}依照{d.cite(g['article'])}{quoted}的规定，{found}。", g["facts"]))
+    suggestion = r.get("suggested_degree")
+    if r["outcome"] in REDUCED and suggestion:
+        degree = vocabulary().label("outcome", suggestion["degree"])
+        basis = f"（{d.plain(suggestion['facts'])}）" if suggestion.get("facts") else ""
+        out.append(paragraph(f"关于从轻或者减轻：本工具建议{degree}{basis}。{suggestion['reading']}", kind="note"))
+    for g in r["grounds"]:
+        if g.get("reading"):
+            reading = g["reading"] if g["reading"].startswith("本工具的理解") else f"本工具的理解：{g['reading']}"
+            out.append(paragraph(f"（{d.cite(g['article'])}，{reading}）", kind="note"))
+    for c in r["conflicts"]:
+        text = _conflict(d, c)
+        if text:
+            out.append(paragraph(text, kind="note"))
+    return out
+
+
+def _conflict(d: _Draft, c: Record) -> str:
+    """A conflict or reading the reviewer must see, in a sentence; rule conflicts are said above."""
+    if c["kind"] == "rule_conflict":
+        return ""
+    if c["kind"] == "effective_date":
+        return (
+            f"本案失误发生于{zh_date(c['occurred'])}，早于{d.doc}施行之日（{zh_date(c['effective_from'])}，"
+            f"{c['article']}）。{c.get('reading', '')}"
+        )
+    if c["kind"] == "effective_date_unknown":
+        return f"{d.doc}{c['article']}未载明施行日期，无法核对本案失误发生时{d.doc}是否已施行。"
+    text = _conflict_text(c)
+    return "" if text.startswith("{") else text
+
+
+def _wording(d: _Draft) -> str:
+    """The outcome in the document's own words (the vocabulary's outcome_wording for the regime)."""
+    r = d.r
+    if r["verdict"] != "tolerable":
+        return "不予容错"
+    outcome = r["outcome"] or "undetermined"
+    own = d.data["outcome_wording"].get(d.regime, {})
+    if outcome == "exempt":
+        return f"认定符合容错免责条件，{own.get('exempt') or '免予问责追责'}"
+    if outcome in REDUCED:
+        words = own.get(outcome) or vocabulary().data["outcome_handling"][outcome].removeprefix("予以容错，")
+        return f"认定符合容错减责条件，{words}"
+    return f"认定符合容错条件，处理程度{d.blank('处理程度（免责，或者从轻、减轻）')}"
+
+
+def _applies(entry: dict, r: Record) -> bool:
+    code = (r["outcome"] or "undetermined") if r["verdict"] == "tolerable" else r["verdict"]
+    return "for" not in entry or code in entry["for"]
+
+
+def effect_articles(r: Record) -> list[str]:
+    """The effect articles (结果运用) whose text names the outcome reached: only these are quoted."""
+    if r["verdict"] != "tolerable":
+        return []
+    entries = vocabulary().data["opinion"]["effect_articles"].get(r["regime"], [])
+    return [e["article"] for e in entries if r["outcome"] in e["outcomes"]]
+
+
+def _handling(d: _Draft) -> list[dict]:
+    r = d.r
+    procedure = [e for e in d.data["procedure"].get(d.regime, []) if _applies(e, r)]
+    studied = d.record("deliberated")
+    required = next((e for e in procedure if e["kind"] == "deliberation"), None)
+    if studied:
+        body, day = studied[0]
+        verb = "集体研究" if required and "集体研究" in required["phrase"] else "研究"
+        how = f"经{body}于{zh_date(day)}{verb}"
+    elif required:
+        verb = "集体研究" if "集体研究" in required["phrase"] else "研究"
+        needed = f"{verb}的机关及日期（{d.cite(required['article'])}要求{required['phrase']}）"
+        how = f"经{d.blank(needed)}{verb}"
+    else:
+        how = "经研究"
+    deciding = deciding_articles(r)
+    basis = f"依据{d.cite(deciding)}的规定，" if deciding else ""
+    if r["verdict"] == "tolerable":
+        text = f"综上，{how}，{basis}对{d.comrade}{d.where()}的失误错误，{_wording(d)}。"
+    elif r["verdict"] == "not_tolerable":
+        text = f"综上，{how}，{basis}对{d.comrade}{d.where()}的失误错误不予容错。"
+    else:
+        text = f"综上，{how}，{d.comrade}{d.where()}的失误错误不适用{d.doc}，不作容错认定。"
+    out = [paragraph(text)]
+    suggestion = r.get("suggested_degree")
+    if r["outcome"] in REDUCED and suggestion:
+        degree = vocabulary().label("outcome", suggestion["degree"])
+        out.append(paragraph(f"（本工具建议{degree}，供研究时参考；从轻还是减轻，由集体研究确定。）", kind="note"))
+    from .encoding import load_encoding
+
+    enc = load_encoding(d.regime)
+    for article in effect_articles(r):
+        out.append(paragraph(f"{d.cite(article)}规定：「{enc.quote(article)}」", kind="quote"))
+    for e in procedure:
+        if e["kind"] == "approval":
+            out.append(paragraph(f"本意见依照{d.cite(e['article'])}的规定，{e['phrase']}后作出认定结论。"))
+    duties = [e for e in procedure if e["kind"] == "duty"]
+    if duties:
+        out.append(paragraph(f"本意见作出后，应当依照{d.doc}的规定办理以下事项："))
+        for n, e in enumerate(duties):
+            end = "。" if n == len(duties) - 1 else "；"
+            out.append(paragraph(f"（{_number(n + 1)}）{e['phrase']}（{e['article']}）{end}"))
+    for e in procedure:
+        if e["kind"] == "appeal":
+            out.append(paragraph(f"告知事项：依照{d.cite(e['article'])}，{e['phrase']}。"))
+    return out
+
+
+# --- rendering (md/html: report.render_opinion, every value escaped by rongcuo_asp.escaping) ---------
+
+
 def write_docx(doc: dict, foot: dict, path: str) -> None:
     """The opinion as a Word document laid out after GB/T 9704-2012 (党政机关公文格式): A4, margins
     37/35/28/26 mm, title in 方正小标宋简体 2号 (22 pt), body in 仿宋_GB2312 3号 (16 pt) at a fixed
     28.95 pt line (22 lines a page), first-line indent of two characters, 一、 headings in 黑体,
-    page numbers 「— 1 —」.  Fonts an office lacks fall back in Word/WPS to 宋体 / 仿宋 / 黑体."""
+    落款 right-aligned, page numbers 「— 1 —」; placeholders 〔待填：…〕 highlighted.  Fonts an
+    office lacks fall back in Word/WPS to 宋体 / 仿宋 / 黑体."""
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     from .atomic import replace_atomically
+    from .escaping import text_safe
 
     def font(run, east_asian: str, size: float, bold: bool = False) -> None:
         run.font.size = Pt(size)
@@ -154,17 +505,25 @@ def write_docx(doc: dict, foot: dict, path: str) -> None:
         run.font.name = "Times New Roman"
         run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
 
-    def para(text: str, east_asian: str = "仿宋_GB2312", size: float = 16, indent: bool = True, align=None, bold=False):
+    def para(text: str, east_asian: str = "仿宋_GB2312", size: float = 16, indent: bool = True, align=None, line: float = 28.95):
         p = document.add_paragraph()
         fmt = p.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(28.95)
+        fmt.line_spacing = Pt(line)
         fmt.space_before = fmt.space_after = Pt(0)
         if indent:
             fmt.first_line_indent = Pt(2 * size)
         if align is not None:
             p.alignment = align
-        font(p.add_run(text), east_asian, size, bold)
+        text = text_safe(text)  # a user string never carries a control character into the document
+        found = PLACEHOLDER.findall(text)
+        for n, part in enumerate(PLACEHOLDER.split(text)):
+            if part:
+                font(p.add_run(part), east_asian, size)
+            if n < len(found):
+                run = p.add_run(found[n])
+                font(run, east_asian, size)
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         return p
 
     document = Document()
@@ -177,19 +536,38 @@ def write_docx(doc: dict, foot: dict, path: str) -> None:
     style.font.size = Pt(16)
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
 
-    para(doc["title"], "方正小标宋简体", 22, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc["subtitle"], "楷体_GB2312", 16, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    para(doc["number"], indent=False, align=center)
     para("", indent=False)
+    para(doc["title"], "方正小标宋简体", 22, indent=False, align=center, line=36)
+    para(doc["subtitle"], "楷体_GB2312", 16, indent=False, align=center)
+    para("", indent=False)
+    para(doc["addressee"], indent=False)
+    para(doc["lead"])
     for s in doc["sections"]:
         para(s["heading"], "黑体", 16)
         for p in s["paragraphs"]:
-            para(p["text"], "楷体_GB2312" if p["kind"] == "quote" else "仿宋_GB2312", 16)
+            para(p["text"], "楷体_GB2312" if p["kind"] in ("quote", "note") else "仿宋_GB2312", 16)
+    para("", indent=False)
+    para(doc["signature"]["body"], indent=False, align=right)
+    para(doc["signature"]["date"], indent=False, align=right)
+    if doc["appendix"]:
+        para("", indent=False)
+        para(doc["appendix"]["heading"], "黑体", 16, indent=False)
+        for p in doc["appendix"]["paragraphs"]:
+            para(p["text"])
+    if doc["placeholders"]:
+        para("", indent=False)
+        para(f"待填事项（共 {len(doc['placeholders'])} 项）：", "黑体", 16, indent=False)
+        for n, what in enumerate(doc["placeholders"]):
+            para(f"{n + 1}．{what}", indent=False)
     para("", indent=False)
     para(
         f"本意见稿由 rongcuo-asp {foot['version']} 生成，须经集体研究审定后使用；编码 sha256：{foot['sha256']}",
         "仿宋_GB2312",
         10.5,
         indent=False,
+        line=15,
     )
 
     # page number 「— N —」 centred in the footer (a PAGE field)

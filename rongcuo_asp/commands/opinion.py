@@ -25,8 +25,15 @@ from .common import calendar, command, fail, guarded, holidays_option, one_incid
 @holidays_option
 @guarded
 def opinion(file: str, regime: str | None, incident: str | None, output: str, holidays: str | None) -> None:
-    """认定意见（opinion）：为一起失误错误起草书面的容错认定意见（当事人基本情况、失误错误事实及证据、认定理由、
-    判断因素、处理意见、程序），供审核、修改后归档。尚无法认定的，不出具意见，列出尚需查明的事实（退出状态 2）。
+    """认定意见（opinion）：为一起失误错误起草书面的容错认定意见（标题、文号、主送；当事人基本情况、案件来源及
+    调查经过、查明的事实、当事人陈述申辩、征求意见情况、认定理由、处理意见；落款），供审核、签发。文件未写明的事项
+    （职务、调查方式、陈述申辩、征求意见、集体研究、落款等）留作〔待填：……〕，并在文末列出。
+    尚无法认定的，不出具意见，列出尚需查明的事实（退出状态 2）。
+
+    \b
+    认定意见用到的记录事实（不影响结论）：post(当事人, "职务")、investigation(I, "调查方式")、
+    statement(I, "陈述申辩")、consulted(I, "机关", "意见")、deliberated(I, "机关", "YYYY-MM-DD")、
+    decided_by(I, "作出认定的机关")；成文日期取 date(I, decision_made, …)。
 
     \b
     示例：
@@ -42,7 +49,7 @@ def opinion(file: str, regime: str | None, incident: str | None, output: str, ho
         fail(f"{output}：意见书格式由扩展名决定，应为 .docx、.md 或 .html")
     calendar(holidays)
     ci, regime = one_incident(file, incident, regime)
-    doc = opinion_document(incident_result(ci, regime))
+    doc = opinion_document(incident_result(ci, regime), {**ci.subject.records, **ci.inc.records})
     if kind == "docx":
         try:
             write_docx(doc, footer(doc), output)
