@@ -484,6 +484,7 @@ def whatif_document(items: Sequence[Record]) -> dict:
                     for c, code in zip(f["changes"], f["facts"], strict=True)
                 ]
                 nodes.append(node(f"若{_change_text(f, w['regime'])}，则{goal}{_cite(f)}。", facts))
+        nodes.append(node(f"文件：{w['file']}"))  # which file the question is about, as every report says
         sections.append(
             {"heading": f"{w['incident']}：如何才能「{goal}」— {vocabulary().regimes[w['regime']]['title']}", "nodes": nodes}
         )
@@ -516,7 +517,7 @@ def compare_document(items: Sequence[Record]) -> dict:
             {
                 "heading": f"{_who(c)}：{_what(c)} — 五部办法对照",
                 "table": table,
-                "nodes": [node(summary), node("办法全称", titles, collapsed=True)],
+                "nodes": [node(summary), node(f"文件：{c['file']}"), node("办法全称", titles, collapsed=True)],
             }
         )
     return {"title": "容错纠错认定：五部办法对照", "sections": sections, "regimes": list(voc.regimes)}

@@ -29,8 +29,7 @@ from markupsafe import Markup, escape
 # invisible format characters (U+200B–U+200D, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB, the tag
 # characters U+E0000–U+E007F); and lone surrogates (a file name that is not valid UTF-8).
 _HIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
-    "\U000e0000-\U000e007f]"
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
 )
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

@@ -56,8 +56,9 @@ def _env(ext: str):
     return env
 
 
-def _template(name: str):
-    """A template by its name, in the environment of its format (doc.md.j2 -> md)."""
+def template(name: str):
+    """A template by its name, in the environment of its format (doc.md.j2 -> md): every template
+    of the package is rendered through here, so every value it prints is escaped."""
     return _env(name.rsplit(".", 2)[-2]).get_template(name)
 
 
@@ -66,7 +67,7 @@ def render_document(doc: dict, fmt: str, atoms: bool = False) -> str:
     the atom a fact file writes (for test authors), else natural Chinese only."""
     from .documents import footer
 
-    return _template(f"doc.{EXTENSIONS[fmt]}.j2").render(doc=doc, foot=footer(doc), atoms=atoms)
+    return template(f"doc.{EXTENSIONS[fmt]}.j2").render(doc=doc, foot=footer(doc), atoms=atoms)
 
 
 def render_provisions(regime: str) -> str:
@@ -76,14 +77,14 @@ def render_provisions(regime: str) -> str:
         (a, sorted(cited.get(a.number, set()), key=lambda c: (citation_key(c[0]), c[1])), enc.article_readings(a.number))
         for a in enc.articles.values()
     ]
-    return _template("provisions.txt.j2").render(regime=regime, info=vocabulary().regimes[regime], rows=rows)
+    return template("provisions.txt.j2").render(regime=regime, info=vocabulary().regimes[regime], rows=rows)
 
 
 def render_opinion(doc: dict, fmt: str) -> str:
     """The written opinion (rongcuo_asp.opinion) as md or html."""
     from .documents import footer
 
-    return _template(f"opinion.{fmt}.j2").render(doc=doc, foot=footer(doc))
+    return template(f"opinion.{fmt}.j2").render(doc=doc, foot=footer(doc))
 
 
 def provisions_data(regime: str) -> dict:
