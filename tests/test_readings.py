@@ -122,3 +122,32 @@ def test_beijing_admitted_error_is_a_favourable_factor(tmp_path):
     assert any("holds(i1,admitted_error)" in f["facts"] for f in factors)
     assert {"fact": "holds(i1,admitted_error)", "read": True} in r["known"]
     assert r["outcome"] == "mitigate"  # a factor: the verdict and outcome do not change
+
+
+READINGS_REPORTED = [
+    ("beijing/exclusion_4_knowing.lp", "beijing/第四条", "第四条", "tolerable"),
+    ("beijing/exclusion_10_3_environment_ordinary.lp", "beijing/第十条第（三）项", "第十条第（三）项", "not_tolerable"),
+    ("xsbn_college/scenario_7_4_other_reading.lp", "xsbn_college/第七条第（四）项", "第七条第（四）项", "not_tolerable"),
+    ("university/scenario_5_2_other_reading.lp", "university/第五条第（二）项", "第五条第（二）项", "not_tolerable"),
+    ("university/outside_12_larger_accident.lp", "university/第十二条", "第十二条", "not_applicable"),
+]
+
+
+def test_disputed_readings_report_the_other_verdict():
+    """Issue 19, readings a reviewer will dispute: where the other reading would give another verdict,
+    the result says so (conflicts: reading) and the report words it."""
+    for path, key, article, other in READINGS_REPORTED:
+        [r] = results(SCEN / path)
+        [c] = [c for c in r["conflicts"] if c["kind"] == "reading"]
+        assert (c["article"], c["literal_verdict"]) == (article, other), path
+        assert c["reading"] == vocabulary().data["readings"][key]["reading"]
+        assert c["literal_verdict"] != r["verdict"]
+        out = CliRunner().invoke(main, ["check", str(SCEN / path)]).stdout
+        assert f"按{c['reading']}" in out, path
+
+
+def test_no_other_reading_where_it_gives_the_same_verdict():
+    """Both 果断决策 and 积极担当作为, or another item met: the other reading changes nothing."""
+    for path in ("beijing/scenario_8_5.lp", "university/scenario_5_2.lp", "xsbn_college/scenario_7_4.lp"):
+        [r] = results(SCEN / path)
+        assert not [c for c in r["conflicts"] if c["kind"] == "reading"], path
