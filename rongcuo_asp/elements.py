@@ -29,7 +29,7 @@ from .vocabulary import vocabulary
 DECIDING = ("in_scope", "by_reference", "outside", "scenario", "condition_met", "exclusion", "repeat_bar", "outcome")
 SCOPE_FACTS = ("org", "rank", "subject_kind")
 # Words that, standing alone between phrases, are no condition of the law: 在……中, 因, 或者, ...
-CONNECTIVES = frozenset("在 中 因 或因 的 和 或 或者 及 以及 并 等 同 对 但 而 为 且 是 于 中的".split())
+CONNECTIVES = frozenset("在 中 因 或因 但因 对于 的 和 或 或者 及 以及 并 等 同 对 但 而 为 且 是 于 甚至".split())
 _PUNCT = re.compile(r"[\s，、。；：,.;:“”‘’\"'（）()《》〈〉—…]+")
 _ITEM_NUMBER = re.compile(r"（[一二三四五六七八九十]+）")
 
@@ -66,7 +66,7 @@ class Span:
     """A piece of a cited text: plain (unmapped), an element phrase, or a not_condition phrase."""
 
     text: str
-    kind: str  # "plain" | "element" | "not_condition"
+    kind: str  # "plain" | "element" | "not_condition" | "elsewhere" (an item cited on its own)
     facts: tuple[str, ...] = ()
     reason: str = ""
 
@@ -117,29 +117,44 @@ class ElementTable:
         return out
 
     def spans(self, citation: str) -> list[Span]:
-        """The cited text cut into pieces: every occurrence of an element phrase (its facts), of a
-        not_condition phrase (its reason), and the plain rest.  An element wins over a not_condition
-        where they overlap, a longer element phrase over one inside it."""
+        """The cited text cut into pieces: every occurrence of an element phrase (the facts of every
+        element phrase covering it), of a not_condition phrase (its reason), the items of an article
+        cited on their own ("elsewhere", their citation as reason), and the plain rest.  An element
+        wins over a not_condition where they overlap."""
         text = self.enc.quote(citation)
-        mark: list[tuple[str, tuple[str, ...], str] | None] = [None] * len(text)
+        mark: list[tuple[str, tuple[str, ...], str]] = [("plain", (), "")] * len(text)
+        for start, end, item in self._items_cited_elsewhere(citation):
+            mark[start:end] = [("elsewhere", (), item)] * (end - start)
         for nc in (n for n in self.not_conditions if n.citation == citation):
             for m in re.finditer(re.escape(nc.phrase), text):
-                for i in range(m.start(), m.end()):
-                    mark[i] = ("not_condition", (), nc.reason)
-        phrases: dict[str, list[str]] = {}
+                mark[m.start() : m.end()] = [("not_condition", (), nc.reason)] * (m.end() - m.start())
+        facts: list[list[str]] = [[] for _ in text]
         for e in (e for e in self.elements if e.citation == citation):
-            phrases.setdefault(e.phrase, []).append(e.fact)
-        for phrase in sorted(phrases, key=len):
-            for m in re.finditer(re.escape(phrase), text):
+            for m in re.finditer(re.escape(e.phrase), text):
                 for i in range(m.start(), m.end()):
-                    mark[i] = ("element", tuple(phrases[phrase]), "")
+                    facts[i] = list(dict.fromkeys([*facts[i], e.fact]))
         out: list[Span] = []
-        for ch, mk in zip(text, mark, strict=True):
-            key = mk or ("plain", (), "")
+        for ch, mk, fs in zip(text, mark, facts, strict=True):
+            key = ("element", tuple(fs), "") if fs else mk
             if out and (out[-1].kind, out[-1].facts, out[-1].reason) == key:
                 out[-1] = Span(out[-1].text + ch, *key)
             else:
                 out.append(Span(ch, *key))
+        return out
+
+    def _items_cited_elsewhere(self, citation: str) -> list[tuple[int, int, str]]:
+        """(start, end, item citation) in an article's text of its items that deciding rules cite."""
+        article = self.enc.articles.get(citation)
+        if article is None:
+            return []
+        cited = _deciding_citations(self.enc)
+        at = len("".join(article.paragraphs))
+        out = []
+        for k, v in article.items.items():
+            n = len(f"（{k}）{v}")
+            if f"{citation}第（{k}）项" in cited:
+                out.append((at, at + n, f"{citation}第（{k}）项"))
+            at += n
         return out
 
     def unmapped(self, citation: str) -> list[str]:
