@@ -71,11 +71,12 @@ class _Draft:
         self.gaps = set(r.get("evidence_gaps", []))
         self.doc = _abbreviation(self.info["title"])
         kind = self._attribute("subject_kind")
-        if r.get("subject_name"):
-            self.who = r["subject_name"]
-        else:
-            self.who = self.blank("当事人姓名（或单位名称）")
-        self.comrade = self.who + ("同志" if kind == "individual" and r.get("subject_name") else "")
+        name = r.get("subject_name")
+        # named once with a placeholder where the file gives no name; then 当事人
+        self.who = name or "当事人"
+        self.comrade = (name + ("同志" if kind == "individual" else "")) if name else self.blank("当事人姓名（或单位名称）")
+        self.named = name or self.comrade
+        self.unsourced = 0
         self.matter = r.get("matter")
 
     def blank(self, what: str) -> str:
@@ -117,7 +118,8 @@ class _Draft:
         if sources:
             return text + f"（证据：{'；'.join(sources)}）"
         if fact in self.gaps:
-            return text + f"（证据：{self.blank('决定结论的事实尚缺的证据材料（见各项「证据」）')}）"
+            self.unsourced += 1
+            return text + f"（证据：{self.blank('证据')}）"
         return text
 
     def _clause(self, fact: str) -> str:
@@ -209,7 +211,10 @@ def opinion_document(r: Record, records: Records | None = None) -> dict:
         "appendix": {"heading": f"附：其他查明的事实（{d.doc}对此未作规定，不作为认定依据）", "paragraphs": appendix}
         if appendix
         else None,
-        "placeholders": list(d.blanks),
+        "placeholders": [
+            f"证据（三、查明的事实中 {d.unsourced} 项决定结论的事实尚无证据材料，见各处〔待填：证据〕）" if b == "证据" else b
+            for b in d.blanks
+        ],
         "regimes": [d.regime],
     }
 
@@ -228,7 +233,7 @@ def _title(d: _Draft) -> str:
 def _person(d: _Draft) -> list[dict]:
     posts = [p[0] for p in d.record("post")]
     post = "、".join(posts) if posts else d.blank("职务（含单位）")
-    return [paragraph(f"{d.who}，现任{post}。")]
+    return [paragraph(f"{d.named}，现任{post}。")]
 
 
 def _source(d: _Draft) -> list[dict]:
@@ -287,18 +292,33 @@ def _findings(d: _Draft) -> list[dict]:
             whether = {"exclusion": "是否存在", "scenario": "是否符合", "condition": "是否符合"}.get(role, "")
             heading = f"关于{whether}{voc.label('role', role)}"
             groups.append((heading, [g["article"] for g in grounds], facts))
-    rest = [f for f in read if f not in shown and not any(f in x["facts"] for x in r["factors"])]
-    if rest:
-        heading = "关于是否存在不予容错情形" if r["verdict"] == "tolerable" else "其他相关事实"
-        groups.append((heading, _articles_of(d.regime, "exclusion") if r["verdict"] == "tolerable" else [], rest))
-        shown.update(rest)
-    factor_facts = [f for x in r["factors"] for f in x["facts"] if f not in shown]
+    factor_facts = [f for x in r["factors"] for f in x["facts"]]
+    rest = [f for f in read if f not in shown and f not in factor_facts]
+    barring = _barring_names(d.regime)
+    excluded = [f for f in rest if (found := _structured(f)) and found[0].name in barring]
+    if excluded:
+        groups.append(("关于是否存在不予容错情形", _articles_of(d.regime, "exclusion"), excluded))
+        shown.update(excluded)
+    factor_facts = [f for f in dict.fromkeys(factor_facts) if f not in shown]
     if factor_facts:
-        groups.append(("关于综合分析判断的情节", [x["article"] for x in r["factors"]], list(dict.fromkeys(factor_facts))))
+        groups.append(("关于综合分析判断的情节", [x["article"] for x in r["factors"]], factor_facts))
+        shown.update(factor_facts)
+    others = [f for f in rest if f not in shown]
+    if others:
+        groups.append(("其他相关事实", [], others))
     for n, (heading, articles, facts) in enumerate(groups):
         cited = f"（{d.cite(articles)}）" if articles else ""
         out.append(paragraph(f"（{_number(n + 1)}）{heading}{cited}。经查，{d.prose_list(facts)}。", facts))
     return out
+
+
+def _barring_names(regime: str) -> set[str]:
+    """The facts (feature, dimension or attribute names) some exclusion or repeat rule of the regime reads."""
+    from .encoding import load_encoding
+
+    enc = load_encoding(regime)
+    rules = [*enc.rules_for("exclusion"), *enc.rules_for("repeat_bar")]
+    return {(p.args[1] or "") if p.pred in ("holds", "level") else p.pred for r in rules for p in r.body}
 
 
 def _statements(d: _Draft) -> list[dict]:
@@ -333,7 +353,11 @@ def _reasons(d: _Draft) -> list[dict]:
     for g in by_role["scenario"]:
         quoted = _clause(g["text"]) if "项" in g["article"] else ""
         said = f"{quoted}，" if quoted else f"{d.plain(g['facts'])}，"
-        out.append(paragraph(f"经审查，{d.who}{d.where()}，{said}符合{d.cite(g['article'])}规定的情形。", g["facts"]))
+        out.append(
+            paragraph(
+                f"经审查，{d.who}{d.where() + '，' if d.where() else ''}{said}符合{d.cite(g['article'])}规定的情形。", g["facts"]
+            )
+        )
     conditions = by_role["condition"]
     if conditions:
         met = [g for g in conditions if g["effect"] == "for"]
@@ -359,8 +383,8 @@ def _reasons(d: _Draft) -> list[dict]:
         if checked:
             out.append(paragraph(f"经审查，{'，'.join(checked)}。"))
     if r["factors"]:
-        favourable = [f for x in r["factors"] if x["kind"] == "favourable" for f in x["facts"]]
-        adverse = [f for x in r["factors"] if x["kind"] != "favourable" for f in x["facts"]]
+        favourable = list(dict.fromkeys(f for x in r["factors"] if x["kind"] == "favourable" for f in x["facts"]))
+        adverse = list(dict.fromkeys(f for x in r["factors"] if x["kind"] != "favourable" for f in x["facts"]))
         parts = []
         if favourable:
             parts.append(f"{d.plain(favourable)}，属于有利因素")

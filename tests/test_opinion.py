@@ -1,6 +1,7 @@
 """Evidence behind findings (evidence/3), the gap list, and the written 容错认定意见."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -52,7 +53,13 @@ def test_reports_show_evidence_and_the_gaps(write):
     # the gaps: every fact of the grounds of a tolerable incident, and those ruling out each
     # exclusion (第十条), that has no evidence
     ground_facts = {f for g in r["grounds"] for f in g["facts"]}
-    excluded = {"-holds(i1,political_discipline_violation)", "-holds(i1,private_gain)", "level(i1,accident,none)"}
+    excluded = {
+        "-holds(i1,political_discipline_violation)",
+        "-holds(i1,private_gain)",
+        "level(i1,accident,none)",
+        "-holds(i1,knowing_violation)",  # 明知故犯 bars under every regime (第四条)
+        "-holds(i1,refused_rectification)",  # 抵触改正 is 不积极整改纠错 (第十条第（四）项)
+    }
     assert set(r["evidence_gaps"]) == (
         ground_facts | excluded | {"level(i1,environment,none)", "level(i1,mass_incident,none)"}
     ) - {"org(wang,government)"}
@@ -73,34 +80,170 @@ def _docx_paragraphs(path):
     return [p.text for p in docx.Document(str(path)).paragraphs]
 
 
-def test_opinion_docx_sections_and_every_fact_sentence_traces_to_a_stated_fact(write, tmp_path):
-    path = write(NAMED + EVIDENCE)
+HEADINGS = [
+    "一、当事人基本情况",
+    "二、案件来源及调查经过",
+    "三、查明的事实",
+    "四、当事人陈述、申辩",
+    "五、征求意见情况",
+    "六、认定理由",
+    "七、处理意见",
+]
+RECORDS = (
+    'post(wang, "某区政务服务中心副主任").\n'
+    'date(i1, accountability_started, "2024-04-01").\n'
+    'date(i1, decision_made, "2024-05-28").\n'
+    'investigation(i1, "实地查看、调阅资料").\n'
+    'statement(i1, "对程序瑕疵无异议").\n'
+    'consulted(i1, "区委组织部", "同意容错").\n'
+    'deliberated(i1, "区纪委常委会", "2024-05-27").\n'
+    'decided_by(i1, "中共某区纪律检查委员会").\n'
+)
+
+
+def _section(paragraphs, heading):
+    start = paragraphs.index(heading)
+    later = [paragraphs.index(h) for h in HEADINGS if h in paragraphs and paragraphs.index(h) > start]
+    return paragraphs[start + 1 : min(later) if later else len(paragraphs)]
+
+
+def test_opinion_docx_is_an_official_document_with_every_fact_in_prose(write, tmp_path):
+    path = write(NAMED + EVIDENCE + RECORDS)
     out = tmp_path / "意见.docx"
     result = run("opinion", path, "-o", out)
     assert result.exit_code == 0, result.output
     paragraphs = _docx_paragraphs(out)
-    assert paragraphs[0] == "关于王某在容缺受理试点中失误错误的容错认定意见"
-    headings = [p for p in paragraphs if p[:2] in {f"{n}、" for n in "一二三四五六"}]
-    assert headings == ["一、当事人基本情况", "二、失误错误事实", "三、认定理由", "四、判断因素", "五、处理意见", "六、程序"]
-    # 失误错误事实: one numbered sentence per established incident fact, each the fact as the file states it
-    ff = read_fact_file(path)
-    from rongcuo_asp.provenance import Naming
-    from rongcuo_asp.repeats import derive_repeats
-    from rongcuo_asp.results import known_facts
-
-    inc = ff.incidents["i1"]
-    stated = {fact_zh(Naming(inc).fact(k, v), "beijing") for k, v in known_facts(ff, inc, derive_repeats(ff)).items()}
-    start, end = paragraphs.index("二、失误错误事实"), paragraphs.index("三、认定理由")
-    items = [p for p in paragraphs[start:end] if p.startswith("（")]
-    assert items
-    for item in items:
-        sentence = item.split("）", 1)[1].split("（证据")[0].rstrip("。")
-        assert sentence in stated, sentence
-    assert any("（证据：询问笔录（2024-04-02）第3页；整改报告）" in p for p in items)
-    handling = paragraphs[paragraphs.index("五、处理意见") + 1]
-    assert "第八条第（五）项" in handling and "免予问责追责" in handling
-    assert any(p.startswith("北京市办法第十七条规定") for p in paragraphs)  # the effect of 免责
+    assert paragraphs[0] == "〔待填：文号〕"
+    assert "关于对王某同志在容缺受理试点中的失误错误予以容错免责的认定意见" in paragraphs
+    assert "〔待填：主送机关〕：" in paragraphs
+    lead = next(p for p in paragraphs if p.startswith("根据《"))
+    assert "（以下简称《办法》）" in lead and sum("以下简称" in p for p in paragraphs) == 1  # introduced once
+    assert [p for p in paragraphs if p in HEADINGS] == HEADINGS
+    assert _section(paragraphs, "一、当事人基本情况") == ["王某，现任某区政务服务中心副主任。"]
+    source = "".join(_section(paragraphs, "二、案件来源及调查经过"))
+    assert "2024年4月1日，问责程序启动" in source and "通过实地查看、调阅资料等方式" in source
+    assert _section(paragraphs, "四、当事人陈述、申辩") == ["王某陈述、申辩称：对程序瑕疵无异议。"]
+    assert _section(paragraphs, "五、征求意见情况") == ["经征求区委组织部意见，区委组织部同意容错。"]
+    # 三、查明的事实: prose grouped by the element of the law, never 「X：是」; every fact the regime
+    # reads is stated once, with its evidence where the file gives it
+    findings = _section(paragraphs, "三、查明的事实")
+    assert not any(re.search("：(是|否)[；。）]", p) for p in paragraphs)
+    groups = [p for p in findings if p.startswith("（")]
+    assert groups[0].startswith("（一）关于适用范围（《办法》第七条第一款）。经查，")
+    assert any(g.startswith("（二）关于是否符合容错情形（《办法》第八条第（五）项）") for g in groups)
+    assert (
+        "存在主动采取有效措施整改纠错，及时挽回损失、消除不良影响或有效阻止危害结果发生的情形（证据：询问笔录（2024-04-02）第3页；整改报告）"
+        in "".join(groups)
+    )
+    assert "所在单位属于人民政府、行政机关（证据：任职文件）" in groups[0]
+    # 六、认定理由: the item in its own words, the readings as 本工具的理解
+    reasons = "".join(_section(paragraphs, "六、认定理由"))
+    assert (
+        "在服务群众、服务企业、服务基层工作中，为提高效能、方便群众，出现一定程序瑕疵，符合《办法》第八条第（五）项规定的情形"
+        in reasons
+    )
+    assert "未发现《办法》第四条、第十条所列不予容错情形" in reasons and "本工具的理解" in reasons
+    # 七、处理意见: 集体研究, the outcome in the text's words, the effect of 免责, the duties; no 申诉 for 免责
+    handling = _section(paragraphs, "七、处理意见")
+    assert handling[0] == (
+        "综上，经区纪委常委会于2024年5月27日集体研究，依据《办法》第八条第（五）项、第十三条第（一）项的规定，"
+        "对王某同志在容缺受理试点中的失误错误，认定符合容错免责条件，不予或者免予问责追责，可以视情况予以批评教育、责令检查。"
+    )
+    assert any(p.startswith("《办法》第十七条规定：「予以容错免责的") for p in handling)
+    assert any("第十五条" in p for p in handling) and not any("申诉" in p for p in handling)
+    # 落款; what the file does not give, listed at the end
+    assert "中共某区纪律检查委员会" in paragraphs and "2024年5月28日" in paragraphs
+    at = paragraphs.index("待填事项（共 4 项）：")
+    assert paragraphs[at + 1 : at + 4] == ["1．文号", "2．主送机关", "3．失误发生日期"]
+    assert paragraphs[at + 4].startswith("4．证据（三、查明的事实中 15 项决定结论的事实尚无证据材料")
     assert "sha256" in paragraphs[-1]
+
+
+def test_every_missing_item_is_a_visible_placeholder_listed_at_the_end(write, tmp_path):
+    out = tmp_path / "意见.md"
+    assert run("opinion", write(BEIJING), "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    body, listed = text.split("## 待填事项")
+    inline = set(re.findall(r"〔待填：([^〔〕]*)〕", body))
+    items = [re.sub(r"^\d+\. ", "", line) for line in listed.splitlines() if re.match(r"^\d+\. ", line)]
+    assert f"（共 {len(items)} 项）" in listed
+    for what in ("文号", "主送机关", "当事人姓名（或单位名称）", "职务（含单位）", "当事人陈述、申辩意见", "成文日期"):
+        assert what in inline and what in items
+    assert any(i.startswith("集体研究的机关及日期（《办法》第十三条要求集体研究）") for i in items)
+    assert any(i.startswith("证据（三、查明的事实中") for i in items)  # no evidence in the file
+    assert {i for i in items if not i.startswith("证据（")} == inline - {"证据"}
+
+
+def test_mitigate_opinion_words_the_reduction_and_never_the_exemption(tmp_path):
+    out = tmp_path / "意见.docx"
+    result = run("opinion", REPO / "facts" / "examples" / "beijing_mitigate.lp", "-o", out)
+    assert result.exit_code == 0, result.output
+    paragraphs = _docx_paragraphs(out)
+    text = "".join(paragraphs)
+    assert "关于对李某同志在老旧小区综合整治项目中的失误错误予以容错减责的认定意见" in paragraphs
+    handling = _section(paragraphs, "七、处理意见")
+    assert "第十三条第（二）项的规定" in handling[0] and handling[0].endswith("认定符合容错减责条件，予以从轻、减轻问责追责。")
+    assert "本工具建议减轻" in text  # the suggestion, as the tool's
+    assert "予以容错免责" not in text and "免予问责追责" not in text and "第十七条" not in text
+    assert any(p.startswith("告知事项：依照《办法》第十六条") and "容错减责" in p for p in handling)
+
+
+def test_refusal_opinion_says_why(write, tmp_path):
+    path = write(NAMED.replace("-holds(i1, private_gain).", "holds(i1, private_gain)."))
+    out = tmp_path / "意见.md"
+    assert run("opinion", path, "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "关于对王某同志在容缺受理试点中的失误错误不予容错的认定意见" in text
+    assert "属于《办法》第十条第（二）项「为自己或者他人谋取不正当利益」所列不予容错情形" in text
+    assert "的失误错误不予容错。" in text and "第十七条" not in text
+    assert "告知事项：依照《办法》第十六条" in text  # 不予容错 can be appealed
+
+
+def test_record_facts_are_read_and_listed(write):
+    ff = read_fact_file(write(BEIJING + RECORDS + 'consulted(i1, "区审计局", "无异议").\n'))
+    assert ff.subjects["wang"].records == {"post": [("某区政务服务中心副主任",)]}
+    assert ff.incidents["i1"].records["consulted"] == [("区委组织部", "同意容错"), ("区审计局", "无异议")]
+    assert ff.incidents["i1"].records["deliberated"] == [("区纪委常委会", "2024-05-27")]
+    listed = run("vocabulary").output
+    for pred in ("post", "investigation", "statement", "consulted", "deliberated", "decided_by"):
+        assert f"| `{pred}` |" in listed
+
+
+@pytest.mark.parametrize(
+    ("line", "needle"),
+    [
+        ('post(zz, "科长").', "zz 不是已声明的当事人"),
+        ('post(i1, "科长").', "i1 不是已声明的当事人"),
+        ('statement(wang, "无异议").', "wang 不是已声明的失误错误"),
+        ("statement(i1, wuyiyi).", "第 2 个参数应为非空字符串"),
+        ('consulted(i1, "区委组织部", "").', "第 3 个参数应为非空字符串"),
+        ('deliberated(i1, "区纪委常委会", "2024-13-01").', "不存在的日期"),
+        ('deliberated(i1, "区纪委常委会").', "参数个数错误"),
+    ],
+)
+def test_bad_record_facts_are_refused_with_file_and_line(write, line, needle):
+    result = run("check", write(BEIJING + line + "\n"))
+    assert result.exit_code == 2 and f"case.lp:{BEIJING.count(chr(10)) + 1}:" in result.output and needle in result.output
+
+
+def test_user_strings_are_escaped_in_md_and_html(write, tmp_path):
+    hostile = "<script>alert(1)</script>*王*[x](javascript:alert(1))"
+    path = write(
+        BEIJING.replace("subject(c1, wang).\n", f'subject(c1, wang).\nname(wang, "{hostile}").\n')
+        + 'statement(i1, "# 标题 <b>粗</b> | 表格 |").\n'
+    )
+    md, html = tmp_path / "意见.md", tmp_path / "意见.html"
+    assert run("opinion", path, "-o", md).exit_code == 0 and run("opinion", path, "-o", html).exit_code == 0
+    md_text, html_text = md.read_text(encoding="utf-8"), html.read_text(encoding="utf-8")
+    assert (
+        "<script>" not in md_text
+        and "<b>" not in md_text
+        and "[x](" not in md_text
+        and "\\[x\\](" in md_text
+        and "\\*王\\*" in md_text
+    )
+    assert "<script>" not in html_text and "<b>粗" not in html_text and "&lt;script&gt;" in html_text
+    assert "<mark>〔待填：文号〕</mark>" in html_text  # the placeholders are marked, the values escaped
 
 
 def test_opinion_md_and_html_from_the_same_model(write, tmp_path):
@@ -109,15 +252,7 @@ def test_opinion_md_and_html_from_the_same_model(write, tmp_path):
         out = tmp_path / f"意见.{ext}"
         assert run("opinion", path, "-o", out).exit_code == 0
         text = out.read_text(encoding="utf-8")
-        assert "关于王某在容缺受理试点中失误错误的容错认定意见" in text and "三、认定理由" in text
-
-
-def test_refusal_opinion_says_why(write, tmp_path):
-    path = write(NAMED.replace("-holds(i1, private_gain).", "holds(i1, private_gain)."))
-    out = tmp_path / "意见.md"
-    assert run("opinion", path, "-o", out).exit_code == 0
-    text = out.read_text(encoding="utf-8")
-    assert "属于该项所列不予容错情形" in text and "不予容错。" in text and "第十条第（二）项" in text
+        assert "关于对王某同志在容缺受理试点中的失误错误予以容错免责的认定意见" in text and "六、认定理由" in text
 
 
 def test_no_opinion_for_an_undetermined_incident(write, tmp_path):
