@@ -8,7 +8,6 @@ from click.testing import CliRunner
 from conftest import BEIJING, REPO
 
 from rongcuo_asp.cli import main
-from rongcuo_asp.documents import fact_zh
 from rongcuo_asp.factfile import read_fact_file
 
 EVIDENCE = 'evidence(i1, remedied, "询问笔录（2024-04-02）第3页").\nevidence(i1, remedied, "整改报告").\nevidence(wang, org, "任职文件").\n'
