@@ -253,8 +253,15 @@ def element_table(regime: str) -> ElementTable:
 
 def element_phrase(regime: str, citation: str, fact: str) -> str | None:
     """The phrase of the law that `fact` encodes under `citation` (e.g. 第八条第（四）项,
-    cause_vested_interests -> 勇于破除障碍), for reports: 查明「勇于破除障碍」：…; None if not stated."""
+    cause_vested_interests -> 勇于破除障碍: the first stated), for reports: 查明「勇于破除障碍」：…;
+    None if not stated."""
     return element_table(regime).phrase(citation, fact)
+
+
+def element_phrases(regime: str, citation: str, fact: str) -> list[str]:
+    """Every phrase of `citation` that `fact` encodes, in the order stated (北京 第八条第（四）项,
+    cause_vested_interests -> [勇于破除障碍, 攻坚克难]); [] if none."""
+    return list(dict.fromkeys(e.phrase for e in element_table(regime).elements if (e.citation, e.fact) == (citation, fact)))
 
 
 # --- views -----------------------------------------------------------------------------------
