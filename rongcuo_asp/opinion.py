@@ -52,6 +52,12 @@ def _clause(text: str) -> str:
     return re.sub(r"的?[；;。，]*$", "", text)
 
 
+def _inline(g: Record) -> str:
+    """An item's words quoted inside a sentence (「……」), where the item is short enough to read so."""
+    clause = _clause(g["text"])
+    return f"「{clause}」" if "项" in g["article"] and len(clause) <= 50 else ""
+
+
 def _abbreviation(title: str) -> str:
     return "《细则》" if title.endswith("细则") else "《办法》"
 
@@ -286,7 +292,10 @@ def _findings(d: _Draft) -> list[dict]:
     groups: list[tuple[str, list[str], list[str]]] = []
     for role in ROLE_ORDER:
         grounds = [g for g in r["grounds"] if g["role"] == role]
-        facts = [f for g in grounds for f in g["facts"] if f not in shown]
+        facts = [f for g in grounds for f in g["facts"]]
+        if role == "outcome" and r.get("suggested_degree"):
+            facts += r["suggested_degree"]["facts"]  # the levels the suggestion rests on
+        facts = [f for f in dict.fromkeys(facts) if f not in shown]
         shown.update(facts)
         if facts:
             whether = {"exclusion": "是否存在", "scenario": "是否符合", "condition": "是否符合"}.get(role, "")
@@ -368,7 +377,7 @@ def _reasons(d: _Draft) -> list[dict]:
             out.append(paragraph(f"但{d.plain(g['facts'])}，不具备{d.cite(g['article'])}规定的容错条件。", g["facts"]))
     for g in by_role["exclusion"] + by_role["repeat"]:
         if g["effect"] == "against":
-            quoted = f"「{_clause(g['text'])}」" if "项" in g["article"] else ""
+            quoted = _inline(g)
             out.append(
                 paragraph(f"经审查，{d.plain(g['facts'])}，属于{d.cite(g['article'])}{quoted}所列不予容错情形。", g["facts"])
             )
@@ -393,7 +402,7 @@ def _reasons(d: _Draft) -> list[dict]:
         articles = [x["article"] for x in r["factors"]]
         out.append(paragraph(f"综合分析{d.cite(articles)}规定的判断标准：{'；'.join(parts)}。", favourable + adverse))
     for g in by_role["outcome"]:
-        quoted = f"「{_clause(g['text'])}」" if "项" in g["article"] else ""
+        quoted = _inline(g)
         because = f"鉴于{d.plain(g['facts'])}，" if g["facts"] else ""
         kind = "免责" if r["outcome"] == "exempt" else "减责" if r["outcome"] in REDUCED else ""
         found = f"{d.who}的失误错误符合容错{kind}条件" if g["effect"] == "for" else f"{d.who}的失误错误不符合容错条件"
@@ -402,7 +411,7 @@ def _reasons(d: _Draft) -> list[dict]:
     if r["outcome"] in REDUCED and suggestion:
         degree = vocabulary().label("outcome", suggestion["degree"])
         basis = f"（{d.plain(suggestion['facts'])}）" if suggestion.get("facts") else ""
-        out.append(paragraph(f"关于从轻或者减轻：本工具建议{degree}{basis}。{suggestion['reading']}", kind="note"))
+        out.append(paragraph(f"关于从轻或者减轻：本工具建议{degree}{basis}。{suggestion['reading'].rstrip('。')}。", kind="note"))
     for g in r["grounds"]:
         if g.get("reading"):
             reading = g["reading"] if g["reading"].startswith("本工具的理解") else f"本工具的理解：{g['reading']}"
@@ -569,12 +578,12 @@ def write_docx(doc: dict, foot: dict, path: str) -> None:
     para(doc["addressee"], indent=False)
     para(doc["lead"])
     for s in doc["sections"]:
-        para(s["heading"], "黑体", 16)
+        para(s["heading"], "黑体", 16).paragraph_format.keep_with_next = True
         for p in s["paragraphs"]:
             para(p["text"], "楷体_GB2312" if p["kind"] in ("quote", "note") else "仿宋_GB2312", 16)
     para("", indent=False)
-    para(doc["signature"]["body"], indent=False, align=right)
-    para(doc["signature"]["date"], indent=False, align=right)
+    for line in (doc["signature"]["body"], doc["signature"]["date"]):  # 成文日期右空四字
+        para(line, indent=False, align=right).paragraph_format.right_indent = Pt(64)
     if doc["appendix"]:
         para("", indent=False)
         para(doc["appendix"]["heading"], "黑体", 16, indent=False)
