@@ -306,6 +306,9 @@ def elements_data(regime: str) -> dict:
                 ],
                 "missing": sorted({r.fact for r in missing if r.citation == c}),
                 "unmapped": table.unmapped(c),
+                "spans": [
+                    {"text": sp.text, "kind": sp.kind, "facts": list(sp.facts), "reason": sp.reason} for sp in table.spans(c)
+                ],
             }
         )
     return {"regime": regime, "items": items}
@@ -328,10 +331,10 @@ def render_elements_text(regime: str) -> str:
         for e in item["elements"]:
             by_phrase.setdefault(e["phrase"], []).append(e)
         for phrase, es in by_phrase.items():
-            facts = " 或 ".join(f"{e['label']}（{e['fact']}{'，须查明不存在' if _only_negated(e) else ''}）" for e in es)
+            facts = "；".join(f"{e['label']}（{e['fact']}{'，须查明不存在' if _only_negated(e) else ''}）" for e in es)
             lines.append(f"    「{phrase}」→ {facts}")
         for n in item["not_conditions"]:
-            lines.append(f"    「{n['phrase']}」不是条件：{n['reason']}")
+            lines.append(f"    「{n['phrase']}」〔非条件〕{n['reason']}")
         for fact in item["missing"]:
             lines.append(f"    ！规则读取 {fact_label(regime, fact)}（{fact}），未标明对应的条文短语")
         for piece in item["unmapped"]:
@@ -362,7 +365,10 @@ def render_elements_html(regime: str) -> str:
             for s in table.spans(item["citation"])
         ]
         roles = "、".join(voc.label("role", voc.citing_predicates.get(p, p)) for p in item["roles"])
-        items.append({**item, "pieces": pieces, "roles_zh": roles})
+        groups: dict[str, list[dict]] = {}
+        for e in item["elements"]:
+            groups.setdefault(e["phrase"], []).append({**e, "absent": _only_negated(e)})
+        items.append({**item, "pieces": pieces, "roles_zh": roles, "groups": list(groups.items())})
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("rongcuo_asp", "templates"),
         trim_blocks=True,

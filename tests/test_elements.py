@@ -163,6 +163,8 @@ def test_json_view_names_phrase_fact_and_reading_rule():
     assert "勇于破除障碍" in el["phrase"] and el["label"] and el["reads"][0]["pred"] == "scenario"
     assert load_encoding("beijing").text.splitlines()[el["reads"][0]["line"] - 1].startswith("scenario(")
     assert any(n["phrase"] == "造成一定损失或者影响的" for n in item["not_conditions"])
+    assert "".join(sp["text"] for sp in item["spans"]) == item["text"]
+    assert {"勇于破除障碍", "攻坚克难"} <= {sp["text"] for sp in item["spans"] if "cause_vested_interests" in sp["facts"]}
 
 
 def test_cli_elements_text_json_html():
@@ -177,6 +179,6 @@ def test_cli_elements_text_json_html():
     assert json.loads(js.output)["regime"] == "beijing"
     html = r.invoke(main, ["provisions", "--regime", "beijing", "--elements", "--format", "html"])
     assert '<span class="el" title="' in html.output and "勇于破除障碍</span>" in html.output
-    assert '<span class="nc" title="不是条件：' in html.output
+    assert '<span class="nc" title="非条件：' in html.output
     bad = r.invoke(main, ["provisions", "--regime", "beijing", "--format", "html"])
     assert bad.exit_code == 2
