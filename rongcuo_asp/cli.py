@@ -39,6 +39,7 @@ for _cmd in (
     check.test_cmd,
     verify.verify,
     mutate.mutate,
+    mutate.coverage,
     info.regimes,
     info.provisions,
     info.vocabulary_cmd,

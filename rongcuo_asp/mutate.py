@@ -76,7 +76,7 @@ def _name(sym) -> str | None:
     return sym.name if sym.ast_type == ast.ASTType.Function else None
 
 
-def _fact_literal(lit) -> bool:
+def fact_literal(lit) -> bool:
     """A body literal reading a case fact: holds/-holds, level, org, rank, subject_kind."""
     return (
         lit.ast_type == ast.ASTType.Literal
@@ -100,7 +100,7 @@ def _args(lit) -> list:
     return list((sym.argument if sym.ast_type == ast.ASTType.UnaryOperation else sym).arguments)
 
 
-def _fact_of(lit) -> str:
+def fact_of(lit) -> str:
     """What a fact literal reads, as element/3 names it: a feature, a dimension, or org/rank/subject_kind."""
     name = _name(lit.atom.symbol) or ""
     if name in ("holds", "level"):
@@ -188,7 +188,7 @@ def program_text(stms: list) -> str:
     return "\n".join(str(s) for s in stms) + "\n"
 
 
-def _deciding_rules(stms: list) -> dict[int, str]:
+def deciding_rules(stms: list) -> dict[int, str]:
     """Statement index -> citation of every rule that decides: a citing rule of DECIDING, or a helper
     rule (defined in the encoding, read by a deciding rule) under the citation of its first reader."""
     rules = {n: s for n, s in enumerate(stms) if s.ast_type == ast.ASTType.Rule and s.body}
@@ -212,7 +212,7 @@ def _deciding_rules(stms: list) -> dict[int, str]:
     return dict(sorted(out.items()))
 
 
-def _label(regime: str, fact: str) -> str:
+def fact_label(regime: str, fact: str) -> str:
     voc = vocabulary()
     if fact in voc.scales:
         return voc.label("dimension", fact)
@@ -221,16 +221,16 @@ def _label(regime: str, fact: str) -> str:
     return voc.label("feature", fact, regime)
 
 
-def _phrase(regime: str, citation: str, fact: str) -> str:
+def law_phrase(regime: str, citation: str, fact: str) -> str:
     """The law's words for a fact under a citation: the element phrase where the encoding states one."""
     try:
         from .elements import element_phrase
     except ImportError:  # the element table is optional
-        return _label(regime, fact)
+        return fact_label(regime, fact)
     try:
-        return element_phrase(regime, citation, fact) or _label(regime, fact)
+        return element_phrase(regime, citation, fact) or fact_label(regime, fact)
     except Exception:  # an element table being written: fall back to the label
-        return _label(regime, fact)
+        return fact_label(regime, fact)
 
 
 def _degrees(regime: str) -> list[str]:
@@ -268,7 +268,7 @@ def mutants(regime: str, only: str | None = None, kinds: tuple[str, ...] = KINDS
     """Every mutant of the regime's encoding (of the citations starting with `only`, if given)."""
     enc = load_encoding(regime)
     stms = statements(enc.text)
-    deciding = _deciding_rules(stms)
+    deciding = deciding_rules(stms)
     degrees = _degrees(regime)
     per_citation: dict[str, int] = {}
     for c in deciding.values():
@@ -288,10 +288,10 @@ def mutants(regime: str, only: str | None = None, kinds: tuple[str, ...] = KINDS
             continue
         rule = stms[n]
         head = _head_name(rule)
-        facts = [(k, b) for k, b in enumerate(rule.body) if _fact_literal(b)]
+        facts = [(k, b) for k, b in enumerate(rule.body) if fact_literal(b)]
         for k, lit in facts:
-            fact = _fact_of(lit)
-            phrase = _phrase(regime, citation, fact)
+            fact = fact_of(lit)
+            phrase = law_phrase(regime, citation, fact)
             dropped = _drop(rule, k)
             if dropped is not None:
                 add(n, "drop", k, citation, phrase, "删去该要件", dropped, fact)
@@ -311,7 +311,7 @@ def mutants(regime: str, only: str | None = None, kinds: tuple[str, ...] = KINDS
             if old not in values:
                 continue
             fact = "rank" if scale == "rank" else scale
-            phrase = _phrase(regime, citation, fact)
+            phrase = law_phrase(regime, citation, fact)
             i = values.index(old)
             for step, new in ((+1, values[i + 1] if i + 1 < len(values) else None), (-1, values[i - 1] if i else None)):
                 if new is None:
@@ -321,7 +321,7 @@ def mutants(regime: str, only: str | None = None, kinds: tuple[str, ...] = KINDS
                 change = f"门槛由“{_value_label(scale, old)}”改为“{_value_label(scale, new)}”"
                 add(n, "threshold", f"{k}{'+' if step > 0 else '-'}", citation, phrase, change, rule.update(body=body), fact)
         if head in DELETABLE or (head in DECIDING and per_citation[citation] > 1 and _head_citation(rule)):
-            phrases = list(dict.fromkeys(_phrase(regime, citation, _fact_of(b)) for _, b in facts))
+            phrases = list(dict.fromkeys(law_phrase(regime, citation, fact_of(b)) for _, b in facts))
             role = vocabulary().data["roles"].get(vocabulary().citing_predicates.get(head or "", ""), "规定")
             add(n, "delete", "rule", citation, "、".join(phrases[:3]), f"删去这一{role}", None)
         if head == "outcome":

@@ -116,3 +116,24 @@ def test_mutate_cli_reports_scores_and_refuses_bad_input(tmp_path):
     result = CliRunner().invoke(main, ["mutate", str(empty)])
     assert result.exit_code == 2 and "没有任何情景预期" in result.output
     assert solver("beijing").encoding is load_encoding("beijing")
+
+
+def test_coverage_fired_blocked_decisive(tmp_path):
+    """第十条第（一）项 is blocked by its exclusion scenario and decisive; without that file nothing cites it."""
+    from rongcuo_asp.coverage import coverage
+
+    files = [BEIJING / "exclusion_10_1.lp", BEIJING / "scenario_8_5.lp"]
+    suite = mutate.Suite([read_fact_file(p) for p in files])
+    [item] = coverage(suite, "beijing", "第十条第（一）项")
+    assert (item.fired, item.blocked, item.decisive) == (0, 1, True)
+    [element] = item.elements.values()
+    assert (element.phrase, element.blocked, element.decisive) == ("违反政治纪律和政治规矩", 1, True)
+    scope = coverage(suite, "beijing", "第七条第一款")[0]
+    assert scope.fired == 2 and scope.blocked == 0
+    [item] = coverage(mutate.Suite([read_fact_file(files[1])]), "beijing", "第十条第（一）项")
+    assert (item.fired, item.blocked) == (0, 0)
+    assert item.decisive  # scenario_8_5 is tolerable: an exclusion that fires everywhere fails it
+    result = CliRunner().invoke(main, ["coverage", *map(str, files), "--only", "第十条", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["regimes"]["beijing"]
+    assert [r["article"] for r in rows] == ["第十条第（一）项", "第十条第（二）项", "第十条第（三）项", "第十条第（四）项"]

@@ -248,3 +248,107 @@ def _html(regimes, outcomes, scores, written, left_out, seconds) -> str:
         parts.append("<h2>原编码下已不符的预期（不计入）</h2><ul>" + "".join(f"<li>{escape(x)}</li>" for x in left_out) + "</ul>")
     parts.append(f"<p>共 {len(outcomes)} 个变异，用时 {seconds:.1f} 秒</p></body></html>\n")
     return "".join(parts)
+
+
+@command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
+@click.option(
+    "--regime", "regime", type=click.Choice(REGIME_CHOICES), help="检验的办法；all 为全部五部；缺省时为情景预期涉及的办法。"
+)
+@click.option("--only", "only", metavar="条款", help="只看该条款（前缀匹配，如 第十条）。")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="输出格式。")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="写入文件（原子写入）。")
+@guarded
+def coverage(paths: tuple[str, ...], regime: str | None, only: str | None, fmt: str, output: str | None) -> None:
+    """覆盖（coverage）：情景文件检验到了哪些条款、项与要件——成立（作为依据引用）、受阻（作为未满足的
+    条件、不予容错情形等引用）、决定性（改动它会使某项预期不符）。
+
+    \b
+    示例：
+      rongcuo coverage facts/scenarios/beijing --regime beijing
+      rongcuo coverage facts/ --regime all --format html -o 覆盖.html
+    """
+    from ..coverage import coverage as measure
+    from ..mutate import Suite
+
+    suite = Suite(_files(paths))
+    regimes = _regimes(regime, suite.by_regime)
+    if not regimes:
+        fail("所给文件中没有任何情景预期（expect 原子）：覆盖检查需要情景文件")
+    tables = {r: measure(suite, r, only) for r in regimes}
+    if fmt == "json":
+        data = {"regimes": {r: [_cited_json(c) for c in table] for r, table in tables.items()}}
+        write(json.dumps(envelope(data, regimes), ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "html":
+        write(_coverage_html(tables), output)
+    else:
+        write(_coverage_text(tables), output)
+
+
+def _cited_json(c) -> dict:
+    elements = [
+        {"fact": e.fact, "phrase": e.phrase, "label": e.label, "fired": e.fired, "blocked": e.blocked, "decisive": e.decisive}
+        for e in c.elements.values()
+    ]
+    return {"article": c.citation, "fired": c.fired, "blocked": c.blocked, "decisive": c.decisive, "elements": elements}
+
+
+def _mark(fired: int, blocked: int, decisive: bool) -> str:
+    return f"成立 {fired:>2}  受阻 {blocked:>2}  {'决定性' if decisive else '非决定性'}"
+
+
+def _coverage_text(tables) -> str:
+    voc = vocabulary()
+    lines = []
+    for r, table in tables.items():
+        lines.append(f"{voc.regimes[r]['short']}（{r}）")
+        for c in table:
+            lines.append(f"  {c.citation:<14} {_mark(c.fired, c.blocked, c.decisive)}")
+            phrases = [e.phrase for e in c.elements.values()]
+            for e in c.elements.values():
+                label = f"〔{e.label}〕" if phrases.count(e.phrase) > 1 and e.label != e.phrase else ""
+                lines.append(f"      “{e.phrase}”{label}  {_mark(e.fired, e.blocked, e.decisive)}")
+        idle = [c.citation for c in table if not (c.fired or c.blocked)]
+        if idle:
+            lines.append(f"  没有情景引用的条款：{'、'.join(idle)}")
+        weak = [f"{c.citation} “{e.phrase}”" for c in table for e in c.elements.values() if e.mutants and not e.decisive]
+        if weak:
+            lines.append(f"  改动后没有预期不符的要件：{'、'.join(weak)}")
+    return "\n".join(lines) + "\n"
+
+
+def _coverage_html(tables) -> str:
+    from html import escape
+
+    voc = vocabulary()
+
+    def cls(fired: int, blocked: int, decisive: bool) -> str:
+        return "decisive" if decisive else "exercised" if fired or blocked else "idle"
+
+    parts = [
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>情景覆盖</title><style>'
+        "body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
+        "table{border-collapse:collapse}.decisive{background:#d8f0d8}.exercised{background:#fff3c4}.idle{background:#f8d7d7}"
+        '</style></head><body><h1>情景覆盖</h1><p><span class="decisive">决定性</span> '
+        '<span class="exercised">被引用但改动不影响预期</span> <span class="idle">未被引用</span></p>'
+    ]
+    for r, table in tables.items():
+        parts.append(
+            f"<h2>{escape(voc.regimes[r]['short'])}</h2><table><tr><th>条款</th><th>条文与要件</th><th>成立</th>"
+            "<th>受阻</th></tr>"
+        )
+        for c in table:
+            text = escape(c.text)
+            for e in sorted(c.elements.values(), key=lambda e: -len(e.phrase)):
+                if e.phrase and escape(e.phrase) in text:
+                    mark = (
+                        f'<mark class="{cls(e.fired, e.blocked, e.decisive)}" title="{escape(e.fact)}">{escape(e.phrase)}</mark>'
+                    )
+                    text = text.replace(escape(e.phrase), mark, 1)
+            parts.append(
+                f'<tr><td class="{cls(c.fired, c.blocked, c.decisive)}">{escape(c.citation)}</td><td>{text}</td>'
+                f"<td>{c.fired}</td><td>{c.blocked}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</body></html>\n")
+    return "".join(parts)
