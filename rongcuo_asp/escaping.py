@@ -50,16 +50,23 @@ def text_safe(value: object) -> str:
 # Markdown: characters with a meaning anywhere in a line, escaped with a backslash (CommonMark
 # allows it before any ASCII punctuation); HTML's three as entities (read by every Markdown
 # dialect, and shown as typed); at the start of the string also what opens a block (list item,
-# numbered item "1. ", setext underline), since a template may put the string first on its line.
+# numbered item "1. ", setext underline, indented code), since a template may put the string
+# first on its line.
 _MD_INLINE = re.compile(r"[\\`*_\[\]{}|#~$!&<>]")
 _MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MD_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)])(?=\s|$))")
+_MD_BLOCK_START = re.compile(r"^( *)(?:([-+=])|(\d+)([.)])(?=\s|$))?")
+
+
+def _md_block_start(m: re.Match) -> str:
+    # leading spaces as entities: they cannot indent a code block; then the marker escaped
+    marker = m.group(2) or m.group(4)
+    return "&#32;" * len(m.group(1)) + (m.group(3) or "") + ("\\" + marker if marker else "")
 
 
 def md_safe(value: object) -> str:
     """A user string for Markdown: shown as typed, never markup, a link or HTML."""
     text = _MD_INLINE.sub(lambda m: _MD_ENTITIES.get(m.group(), "\\" + m.group()), str(value))
-    text = _MD_BLOCK_START.sub(lambda m: m.group(1) + (m.group(3) or "") + "\\" + (m.group(2) or m.group(4)), text)
+    text = _MD_BLOCK_START.sub(_md_block_start, text, count=1)
     return text_safe(text)
 
 

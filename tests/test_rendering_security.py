@@ -65,6 +65,7 @@ def test_md_safe_leaves_no_markup():
         assert md_safe(start) == escaped
     assert md_safe("> quote").startswith("&gt;") and md_safe("===") == "\\==="
     assert md_safe("0.1.0 版") == "0.1.0 版"  # a number is not a list item
+    assert md_safe("    code") == "&#32;" * 4 + "code" and md_safe("  - x") == "&#32;&#32;\\- x"  # no indented code
     assert md_safe("a\n# b\u202e") == "a\\n\\# b\\u202e"
 
 
