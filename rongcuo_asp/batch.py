@@ -8,12 +8,14 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TextIO
 
+from .atomic import Identity, check_output, identity
 from .schema import Record
 
 TABLES = ("csv", "xlsx")  # formats whose records are ledger rows (Chinese headers, one row a result)
@@ -112,15 +114,28 @@ class Summary:
 
 
 def run(
-    paths: list[str], regime: str | None, output: str | None, jobs: int, fmt: str, resume: bool, progress: bool = True
+    paths: list[str],
+    regime: str | None,
+    output: str | None,
+    jobs: int,
+    fmt: str,
+    resume: bool,
+    progress: bool = True,
+    inputs: Iterable[Identity] = (),
 ) -> Summary:
+    """Review the fact files under `paths` into `output` (None: standard output).  The output is
+    checked before anything is opened (atomic.check_output: never an input, a device, a read-only
+    file); `inputs` are other files the command read (--holidays)."""
     import click
 
     from .documents import LEDGER_COLUMNS, ledger_refusal
 
     files, missing = collect(paths)
     summary = Summary(refused=list(missing))
-    out_path = Path(output) if output else None
+    out_path, read = None, set(inputs)
+    if output:
+        read |= {i for f in files if (i := identity(f)) is not None}
+        out_path, _ = check_output(output, read)
     skip = done_keys(out_path, fmt) if (resume and out_path) else set()
     sheet: list[dict] = []  # xlsx: the rows, written at the end (a workbook is one zip file)
     stream: TextIO | None = None
@@ -194,12 +209,12 @@ def run(
         if out_path and stream:
             stream.close()
     if fmt == "xlsx" and out_path:
-        write_workbook(out_path, sheet, summary)
+        write_workbook(out_path, sheet, summary, read)
     summary.seconds = time.perf_counter() - start
     return summary
 
 
-def write_workbook(path: Path, rows: list[dict], summary: Summary) -> None:
+def write_workbook(path: Path, rows: list[dict], summary: Summary, inputs: Iterable[Identity] = ()) -> None:
     """The 案件台账 as an Excel workbook (openpyxl, imported here only): a sheet of results with a
     frozen, filterable header, and a sheet of counts; written to a temporary file, then renamed."""
     from openpyxl import Workbook
@@ -232,7 +247,7 @@ def write_workbook(path: Path, rows: list[dict], summary: Summary) -> None:
     for (regime, verdict), n in sorted(summary.counts.items(), key=lambda kv: (list(voc.regimes).index(kv[0][0]), kv[0][1])):
         counts.append([voc.regimes[regime]["short"], voc.label("verdict", verdict), n])
     counts.append(["拒绝的文件", "", len({p for p, _ in summary.refused})])
-    replace_atomically(path, book.save)
+    replace_atomically(path, book.save, inputs)
 
 
 def render_summary(s: Summary) -> str:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .common import calendar, command, fail, guarded, holidays_option, regime_option
+from .common import calendar, command, fail, guarded, holidays_option, inputs_read, regime_option
 
 
 @command()
@@ -44,7 +44,7 @@ def batch(paths, regime, output, fmt, jobs, resume, progress, holidays) -> None:
         fail("xlsx 不支持 --resume：请用 csv 续写，或重新生成")
     try:
         guarded(calendar)(holidays)
-        summary = run(list(paths), regime, output, jobs, fmt, resume, progress)
+        summary = run(list(paths), regime, output, jobs, fmt, resume, progress, inputs_read())
     except OSError as exc:
         fail(f"无法写入 {output}：{exc.strerror or exc}")
     except KeyboardInterrupt:

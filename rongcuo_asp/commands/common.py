@@ -24,12 +24,37 @@ def write(text: str, out: str | None) -> None:
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
+    write_file(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def write_file(out: str, fill, replace_input: bool = False) -> None:
+    """The one safe writer: `fill(tmp)` writes a temporary file that then replaces `out` (see
+    atomic.py for what may be replaced).  Refused (exit 2, naming the path) when `out` is not a
+    regular file, is read-only, or is one of this command's inputs (files read through `read`,
+    `calendar` or `note_inputs`) unless `replace_input` (the interview rewrites its own file)."""
     from ..atomic import replace_atomically
 
     try:
-        replace_atomically(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        replace_atomically(out, fill, () if replace_input else inputs_read())
     except OSError as exc:
         fail(f"无法写入 {out}：{exc.strerror or exc}")
+
+
+_INPUTS = "rongcuo.inputs"
+
+
+def note_inputs(paths) -> None:
+    """Remember the files this command reads (by device and inode), so no output replaces one."""
+    from ..atomic import identity
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta.setdefault(_INPUTS, set()).update(i for p in paths if (i := identity(p)) is not None)
+
+
+def inputs_read() -> set:
+    ctx = click.get_current_context(silent=True)
+    return set(ctx.meta.get(_INPUTS, ())) if ctx is not None else set()
 
 
 def fail(message: str) -> None:
@@ -105,6 +130,7 @@ def emit(data: dict, regimes, document, fmt: str, output: str | None, atoms: boo
 def read(files):
     from ..factfile import read_fact_file
 
+    note_inputs(files)
     return [read_fact_file(f) for f in files]  # every file is validated before any is decided
 
 
@@ -129,6 +155,8 @@ def guarded(fn):
 def calendar(holidays: str | None) -> None:
     from ..procedure import use_holidays
 
+    if holidays is not None:
+        note_inputs([holidays])
     use_holidays(holidays)  # None: the packaged calendar only (nothing left from an earlier call)
 
 
