@@ -501,7 +501,8 @@ mutant_differs :- verdict(i, V), not m_verdict(i, V).
 mutant_differs :- degree(i, O), not m_degree(i, O).
 mutant_differs :- m_degree(i, O), not degree(i, O).
 :- not mutant_differs.
-#minimize { 1,X,F : holds(X, F) }.
+#minimize { 1@2,X,F : holds(X, F) }.
+#minimize { N@1,D : level(i, D, V), scale(D, V, N) }.
 """
 
 
@@ -569,11 +570,17 @@ def scenario_text(mutant: Mutant, w: Witness) -> str:
             incident_started = True
         holder = "i1" if key.holder == "i" else "s1"
         if key.kind == "holds":
-            lines.append(f"{'' if value else '-'}holds({holder}, {key.name}).")
+            fact = f"{'' if value else '-'}holds({holder}, {key.name})."
+            note = fact_label(mutant.regime, key.name) + ("" if value else "：否")
         elif key.kind == "level":
-            lines.append(f"level(i1, {key.name}, {value}).")
+            fact = f"level(i1, {key.name}, {value})."
+            note = f"{fact_label(mutant.regime, key.name)}：{_value_label(key.name, str(value))}"
         else:
-            lines.append(f"{key.kind}(s1, {value}).")
+            fact = f"{key.kind}(s1, {value})."
+            label = _value_label("rank", str(value)) if key.kind == "rank" else voc.label(key.kind, str(value))
+            note = f"{fact_label(mutant.regime, key.kind)}：{label}"
+        pinned = "  ← 本情景钉住的要件" if key.name == mutant.fact or key.kind == mutant.fact else ""
+        lines.append(f"{fact}  % {note}{pinned}")
     if not incident_started:
         lines.append("incident(s1, i1).")
     want = f"{verdict}, {degree}" if verdict == "tolerable" and degree else verdict
