@@ -140,7 +140,6 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
                     "resolution": reading["resolution"],
                 }
             )
-    conflicts.extend(_effective_date(regime, inc))
     for earlier in reps.earlier.get(inc.id, []):
         bar = next((g["article"] for g in grounds if g["role"] == "repeat"), None)
         conflicts.append(
@@ -162,6 +161,7 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
                 "resolution": "同一事由的失误发生日期缺失或相同，无法判定先后：是否重复待核实",
             }
         )
+    conflicts.extend(_effective_date(regime, inc))
     sources = _evidence(ff, inc, known, naming)
     for g in grounds:
         if cited := {f: sources[f] for f in g["facts"] if f in sources}:
