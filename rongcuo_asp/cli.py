@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .commands import batch, check, explain, info, interview, mutate, opinion, verify
+from .commands import batch, check, explain, info, interview, mutate, opinion, register, verify
 from .commands.common import Group
 
 
@@ -43,6 +43,8 @@ for _cmd in (
     info.regimes,
     info.provisions,
     info.vocabulary_cmd,
+    register.record,
+    register.register,
 ):
     main.add_command(_cmd)
 
