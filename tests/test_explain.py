@@ -286,3 +286,21 @@ def test_whatif_bad_options_exit_2(args, needle):
     flat = [x for kv in base.items() for x in kv]
     result = run("whatif", SCEN / "beijing/exclusion_10_2.lp", "--regime", "beijing", *flat)
     assert result.exit_code == 2 and needle in result.output
+
+
+def test_whatif_reaches_mitigate_and_never_a_degree_no_text_separates():
+    """The outcome 从轻或者减轻 (mitigate) is a target like any other; reduce/lighter as outcomes
+    exist only where a text separates them (none of the five): asked for, no alternative."""
+    from rongcuo_asp.whatif import whatif
+
+    ci = load(SCEN / "changzhou_edu/outcome_exempt_general_full.lp")
+    w = whatif("changzhou_edu")
+    alts = w.alternatives(ci.known, "mitigate", set(), 60)
+    assert sorted((c.key.name, c.new) for [c] in alts) == [
+        ("harm", "major"),
+        ("harm", "serious"),
+        ("recovery", "none"),
+        ("recovery", "partial"),
+    ]
+    assert w.alternatives(ci.known, "reduce", set(), 60) == []
+    assert explain.why_not(solver("changzhou_edu"), ci.known, "reduce") == []
