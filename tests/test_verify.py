@@ -74,7 +74,9 @@ def test_non_monotone_degree_is_caught():
     """The defect of the second audit (issue 19 A5): 不应当追究责任 gave 免责 only where 第五条（八）
     was the only item, so one more met item let the table make the degree harsher."""
     old = 'outcome(I, exempt, "第五条第（八）项") :- verdict(I, tolerable), holds(I, not_liable_at_the_time).'
-    new = 'outcome(I, exempt, "第五条第（八）项") :- verdict(I, tolerable), not another_item(I), holds(I, not_liable_at_the_time).'
+    new = (
+        'outcome(I, exempt, "第五条第（八）项") :- verdict(I, tolerable), not another_item(I), holds(I, not_liable_at_the_time).'
+    )
     found = planted("university", old, new)
     f = found["monotone degree"]
     assert not f.ok
