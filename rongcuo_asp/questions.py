@@ -23,7 +23,7 @@ from .schema import Record
 from .vocabulary import vocabulary
 from .whatif import Change, whatif
 
-OUTCOMES = ("exempt", "reduce", "lighter")
+OUTCOMES = tuple(o for o in vocabulary().outcomes if o != "undetermined")  # exempt, mitigate; reduce/lighter where a text separates them
 MAX_CHANGES = vocabulary().data["bounds"]["max_changes"]
 # The ground atoms that decide each verdict (from the atoms table): the scenario for 可容错, scope
 # grounds against for 不适用本办法, every other ground against for 不予容错; an outcome, its degree.
