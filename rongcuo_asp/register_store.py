@@ -217,6 +217,11 @@ def _version(conn: sqlite3.Connection, path: Path, tables: set[str]) -> int:
     return version
 
 
+def _read_only(path: Path) -> bool:
+    """Not writable by this user, or marked read-only (no write bit: refused to root too)."""
+    return not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
+
+
 def _create(path: Path) -> None:
     """The empty file, 0600, its directory 0700 where it is made (no-op when it exists)."""
     try:
@@ -240,10 +245,10 @@ def open_store(write: bool, path: Path | None = None) -> Store | None:
         _create(path)
     if not path.is_file():
         raise _refuse(path, "不是普通文件")
-    if write and not os.access(path, os.W_OK):
-        raise _refuse(path, "只读，无法登记（未作任何改动）")
+    if write and _read_only(path):
+        raise _refuse(path, "只读，无法写入（未作任何改动）")
     if write and not os.access(path.parent, os.W_OK):
-        raise _refuse(path, f"所在目录 {path.parent} 只读，无法登记（未作任何改动）")
+        raise _refuse(path, f"所在目录 {path.parent} 只读，无法写入（未作任何改动）")
     try:
         if write:
             conn = sqlite3.connect(path, timeout=60, isolation_level=None)
@@ -277,7 +282,7 @@ def _prepare(conn: sqlite3.Connection, path: Path, write: bool) -> Store | None:
     if not write:
         if version == 0:
             return None  # an empty file: nothing recorded
-        if not os.access(path, os.W_OK):
+        if _read_only(path):
             raise _refuse(path, f"结构版本 {version} 需要升级到 {SCHEMA_VERSION}，但文件只读")
         raise _NeedsMigration
     store = Store(path, conn)

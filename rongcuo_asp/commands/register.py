@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..escaping import html_safe, text_safe
+from ..register_option import register_option
 from .common import Group, calendar, command, fail, guarded, holidays_option, read, regime_option, write, write_file
 
 
@@ -58,6 +59,7 @@ def _store(write_access: bool):
 @click.option("--date", "date", callback=_iso_date, help="认定日期 YYYY-MM-DD；缺省时用 date(I, decision_made, …)。")
 @click.option("--by", "by", help="登记人。")
 @holidays_option
+@register_option
 @_register_errors
 def record(
     file: str, regime: str | None, decision_no: str | None, date: str | None, by: str | None, holidays: str | None
