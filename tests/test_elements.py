@@ -29,11 +29,7 @@ KNOWN_UNMAPPED: dict[str, dict[str, list[str]]] = {
     "beijing": {},
     "youxian": {},
     "changzhou_edu": {},
-    "xsbn_college": {
-        "第八条第（五）项": ["假公济私"],  # the manner of the private gain (利用职权之便: a stated reading)
-        "第八条第（八）项": ["对失误错误行为思想认识不到位"],  # the attitude beside could_remedy, -remedied
-        "第十一条第（三）项": ["隐瞒问题"],  # concealed is not read here (常州 第十一条（三） reads it)
-    },
+    "xsbn_college": {},
     "university": {},
 }
 
