@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .factfile import FactFile
-from .register_store import SCHEMA_VERSION, RegisterError, Store, add_steps, deciding
+from .register_store import SCHEMA_VERSION, RegisterError, Store, derive
 from .vocabulary import vocabulary
 
 __all__ = ["RegisterError", "prepare", "record_rows", "due", "history", "stats", "export_lines", "import_lines"]
@@ -181,15 +181,13 @@ def _record_one(c: sqlite3.Connection, row: dict) -> tuple[int, int, str]:
 
 
 def _insert(c: sqlite3.Connection, row: dict, version: int, rid: int | None) -> int:
-    result = json.loads(row["result"])
     cur = c.execute(
-        f"INSERT INTO records (id, version, current, deciding, {', '.join(COLUMNS)}) "
-        f"VALUES (?, ?, 1, ?, {', '.join('?' * len(COLUMNS))})",
-        (rid, version, json.dumps(deciding(result), ensure_ascii=False), *(row[k] for k in COLUMNS)),
+        f"INSERT INTO records (id, version, current, {', '.join(COLUMNS)}) VALUES (?, ?, 1, {', '.join('?' * len(COLUMNS))})",
+        (rid, version, *(row[k] for k in COLUMNS)),
     )
     new = cur.lastrowid
     assert new is not None
-    add_steps(c, new, result)
+    derive(c, new, json.loads(row["result"]))
     return new
 
 
@@ -202,22 +200,25 @@ PERIODS = ("follow_up", "suspension")  # a period runs until its date: never ove
 def due(store: Store, today: dt.date, within: int | None) -> list[dict]:
     """Every step the current records still owe, overdue first, then by due date, undated last;
     with `within` days only those due by then (overdue included)."""
-    sql = (
-        "SELECT r.id, r.subject_key, json_extract(r.result, '$.subject_name'), r.incident, r.regime, "
-        "json_extract(r.result, '$.matter'), r.decision_no, s.step, s.article, s.due, s.status "
-        "FROM steps AS s JOIN records AS r ON r.id = s.record_id WHERE r.current = 1"
-    )
-    params: list = []
-    if within is not None:
-        sql += " AND s.due IS NOT NULL AND s.due <= ?"
-        params.append((today + dt.timedelta(days=within)).isoformat())
     iso = today.isoformat()
+    periods = ", ".join(f"'{p}'" for p in PERIODS)
+    sql = (
+        "SELECT r.id, r.subject_key, r.subject_name, r.incident, r.regime, r.matter_text, r.decision_no, "
+        "s.step, s.article, s.due, s.status "
+        "FROM steps AS s JOIN records AS r ON r.id = s.record_id WHERE r.current = 1 "
+        f"AND NOT (s.step IN ({periods}) AND s.due < :today)"
+    )
+    if within is not None:
+        sql += " AND s.due IS NOT NULL AND s.due <= :until"
+    sql += (
+        f" ORDER BY CASE WHEN s.due IS NULL THEN 2 WHEN s.due < :today AND s.step NOT IN ({periods}) THEN 0 ELSE 1 END,"
+        " s.due, r.id, s.n"
+    )
+    params = {"today": iso, "until": (today + dt.timedelta(days=within or 0)).isoformat()}
     out = []
+    ordinal = today.toordinal()
     for rid, key, name, incident, regime, matter, no, step, article, when, status in store.query(sql, params):
         period = step in PERIODS
-        if period and when is not None and when < iso:
-            continue
-        overdue = when is not None and when < iso and not period
         out.append(
             {
                 "record": rid,
@@ -231,12 +232,11 @@ def due(store: Store, today: dt.date, within: int | None) -> list[dict]:
                 "article": article,
                 "due": when,
                 "status": status,
-                "overdue": overdue,
-                "days": (dt.date.fromisoformat(when) - today).days if when else None,
+                "overdue": when is not None and when < iso and not period,
+                "days": dt.date.fromisoformat(when).toordinal() - ordinal if when else None,
                 "period": period,
             }
         )
-    out.sort(key=lambda d: (not d["overdue"], d["due"] is None, d["due"] or "", d["record"], d["step"]))
     return out
 
 
@@ -245,7 +245,7 @@ def due(store: Store, today: dt.date, within: int | None) -> list[dict]:
 
 _SHOWN = (
     "id, version, current, subject_key, path, incident, regime, file_sha256, subject, "
-    "json_extract(result, '$.subject_name'), json_extract(result, '$.matter'), occurred, verdict, outcome, deciding, "
+    "subject_name, matter_text, occurred, verdict, outcome, deciding, "
     "tool_version, rules_sha256, decision_no, decision_date, recorded_by, recorded_at"
 )
 _SHOWN_KEYS = (

@@ -42,9 +42,10 @@ def register_path() -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
-# Schema.  Version 1: files and records.  Version 2: the current version of each incident marked,
-# the deciding articles and the owed procedure steps kept beside each record (read by `register
-# due` and `stats` without parsing 100 000 result JSONs).
+# Schema.  Version 1: files and records.  Version 2: the current version of each incident marked;
+# the deciding articles, the display names and the owed procedure steps kept beside each record,
+# all derived from its result JSON (`register due` and `stats` read 100 000 records without
+# parsing one).
 
 _V1 = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
@@ -79,6 +80,8 @@ _V1 = (
 _V2 = (
     "ALTER TABLE records ADD COLUMN current INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE records ADD COLUMN deciding TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE records ADD COLUMN subject_name TEXT",
+    "ALTER TABLE records ADD COLUMN matter_text TEXT",
     """CREATE TABLE steps (
         record_id INTEGER NOT NULL REFERENCES records (id),
         n INTEGER NOT NULL,
@@ -118,12 +121,15 @@ def _fill_v2(conn: sqlite3.Connection) -> None:
            AND r.incident = records.incident AND r.regime = records.regime)"""
     )
     for rid, text in conn.execute("SELECT id, result FROM records").fetchall():
-        result = json.loads(text)
-        conn.execute("UPDATE records SET deciding = ? WHERE id = ?", (json.dumps(deciding(result), ensure_ascii=False), rid))
-        add_steps(conn, rid, result)
+        derive(conn, rid, json.loads(text))
 
 
-def add_steps(conn: sqlite3.Connection, rid: int, result: dict) -> None:
+def derive(conn: sqlite3.Connection, rid: int, result: dict) -> None:
+    """What a record keeps beside its result JSON, derived from it."""
+    conn.execute(
+        "UPDATE records SET deciding = ?, subject_name = ?, matter_text = ? WHERE id = ?",
+        (json.dumps(deciding(result), ensure_ascii=False), result.get("subject_name"), result.get("matter"), rid),
+    )
     conn.executemany(
         "INSERT INTO steps (record_id, n, step, article, due, status) VALUES (?, ?, ?, ?, ?, ?)",
         [(rid, n, *s) for n, s in enumerate(owed_steps(result))],
@@ -182,7 +188,7 @@ class Store:
                 raise
             self.conn.execute("COMMIT")
 
-    def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+    def query(self, sql: str, params: tuple | list | dict = ()) -> list[tuple]:
         with self.guard():
             return self.conn.execute(sql, params).fetchall()
 
