@@ -236,13 +236,24 @@ def checked_text(r: Record) -> str:
     return ""
 
 
+def _cited(regime: str, article: str, fact: str) -> str:
+    """The article with the phrase of its text that the fact encodes (the element table):
+    第八条第（四）项「勇于破除障碍」; the article alone where the label already says it or none is stated."""
+    from .elements import element_phrase
+
+    found = _structured(fact)
+    phrase = element_phrase(regime, article, found[0].name) if found else None
+    label = missing_zh(fact, regime)
+    return f"{article}「{phrase}」" if phrase and phrase not in label else article
+
+
 def _missing_nodes(r: Record) -> list[dict]:
     """The facts to verify grouped by the role they play (scope, scenario, conditions, exclusions,
     degree), each with the article that reads it first and a mark where one answer alone decides."""
     voc = vocabulary()
     groups: dict[str, list[dict]] = {}
     for m in r.get("missing_detail") or [{"fact": f, "role": "", "article": "", "decisive": False} for f in r["missing"]]:
-        text = missing_zh(m["fact"], r["regime"]) + (f"（{m['article']}）" if m["article"] else "")
+        text = missing_zh(m["fact"], r["regime"]) + (f"（{_cited(r['regime'], m['article'], m['fact'])}）" if m["article"] else "")
         text += "（单项即可决定）" if m["decisive"] else ""
         groups.setdefault(m["role"], []).append(node(text, code=m["fact"]))
     if list(groups) == [""]:
@@ -297,10 +308,7 @@ def _conflict_text(c: Record) -> str:
     if c["kind"] == "reading":
         return f"按{c['reading']}，本件将为「{verdict_zh(c['literal_verdict'], None)}」；本工具采{c['resolution']}。"
     if c["kind"] == "effective_date":
-        return (
-            f"本件失误发生于 {c['occurred']}，早于本办法施行日期 {c['effective_from']}（{c['article']}）；"
-            f"{c['reading']}。"
-        )
+        return f"本件失误发生于 {c['occurred']}，早于本办法施行日期 {c['effective_from']}（{c['article']}）；{c['reading']}。"
     if c["kind"] == "effective_date_unknown":
         return (
             f"本办法{c['article']}未载明具体施行日期，无法核对本件失误发生时（{c['occurred']}）本办法是否已施行；"

@@ -41,7 +41,7 @@ def test_missing_follows_the_law_and_marks_decisive_facts():
     text = run("check", SCEN / "youxian/sparse_emergency.lp").stdout
     text = text[text.index("需核实的事实") :]
     assert text.index("容错情形") < text.index("容错条件") < text.index("不予容错情形") < text.index("处理程度")
-    assert "是否明知故犯（第三条）（单项即可决定）" in text
+    assert "是否明知故犯（第三条「明知故犯的违纪违法行为」）（单项即可决定）" in text  # the phrase of the law it encodes
 
 
 def test_thresholds_not_values_three_unknown_levels():
