@@ -150,6 +150,8 @@ def _identity(row: dict) -> tuple:
 
 
 _SAME = "subject_key = ? AND path = ? AND incident = ? AND regime = ?"
+_WITH_RESULT = "records JOIN results ON results.record_id = records.id"
+_SELECTED = ", ".join("results.json" if k == "result" else k for k in COLUMNS)  # COLUMNS, the result from its table
 
 
 def _record_one(c: sqlite3.Connection, row: dict) -> tuple[int, int, str]:
@@ -181,12 +183,14 @@ def _record_one(c: sqlite3.Connection, row: dict) -> tuple[int, int, str]:
 
 
 def _insert(c: sqlite3.Connection, row: dict, version: int, rid: int | None) -> int:
+    cols = [k for k in COLUMNS if k != "result"]
     cur = c.execute(
-        f"INSERT INTO records (id, version, current, {', '.join(COLUMNS)}) VALUES (?, ?, 1, {', '.join('?' * len(COLUMNS))})",
-        (rid, version, *(row[k] for k in COLUMNS)),
+        f"INSERT INTO records (id, version, current, {', '.join(cols)}) VALUES (?, ?, 1, {', '.join('?' * len(cols))})",
+        (rid, version, *(row[k] for k in cols)),
     )
     new = cur.lastrowid
     assert new is not None
+    c.execute("INSERT INTO results (record_id, json) VALUES (?, ?)", (new, row["result"]))
     derive(c, new, json.loads(row["result"]))
     return new
 
@@ -316,7 +320,7 @@ def export_lines(store: Store) -> list[str]:
     lines = [dump({"rongcuo_register": SCHEMA_VERSION})]
     for sha, text in store.query("SELECT sha256, text FROM fact_files ORDER BY sha256"):
         lines.append(dump({"file": {"sha256": sha, "text": text}}))
-    rows = store.query(f"SELECT id, version, {', '.join(COLUMNS)} FROM records ORDER BY id")
+    rows = store.query(f"SELECT records.id, version, {_SELECTED} FROM {_WITH_RESULT} ORDER BY records.id")
     for row in rows:
         lines.append(dump({"record": dict(zip(("id", "version", *COLUMNS), row, strict=True))}))
     return lines
@@ -402,8 +406,9 @@ def import_lines(store: Store, lines: list[str]) -> dict:
 
 def _import_record(c: sqlite3.Connection, rec: dict, n: int) -> str:
     ident = _identity(rec)
-    cols = ", ".join(COLUMNS)
-    there = c.execute(f"SELECT {cols} FROM records WHERE {_SAME} AND file_sha256 = ?", (*ident, rec["file_sha256"])).fetchone()
+    there = c.execute(
+        f"SELECT {_SELECTED} FROM {_WITH_RESULT} WHERE {_SAME} AND file_sha256 = ?", (*ident, rec["file_sha256"])
+    ).fetchone()
     if there is not None:
         if tuple(there) != tuple(rec[k] for k in COLUMNS):
             raise ImportRefused(n, "与登记簿中同一文件、同一失误错误的记录内容不同（文号、日期或登记人不一致）")

@@ -77,11 +77,44 @@ _V1 = (
     "CREATE INDEX records_subject ON records (subject_key)",
 )
 
+# Version 2 keeps each result JSON in a table of its own (a record row stays small: listing 100 000
+# of them reads no JSON), marks the current version of each incident, and keeps beside each record
+# what is derived from its result: the deciding articles, the display names, the owed steps.
 _V2 = (
-    "ALTER TABLE records ADD COLUMN current INTEGER NOT NULL DEFAULT 0",
-    "ALTER TABLE records ADD COLUMN deciding TEXT NOT NULL DEFAULT '[]'",
-    "ALTER TABLE records ADD COLUMN subject_name TEXT",
-    "ALTER TABLE records ADD COLUMN matter_text TEXT",
+    "CREATE TABLE results (record_id INTEGER PRIMARY KEY REFERENCES records (id), json TEXT NOT NULL)",
+    "INSERT INTO results (record_id, json) SELECT id, result FROM records",
+    """CREATE TABLE records_v2 (
+        id INTEGER PRIMARY KEY,
+        subject_key TEXT NOT NULL,
+        path TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        regime TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        current INTEGER NOT NULL DEFAULT 0,
+        file_sha256 TEXT NOT NULL REFERENCES fact_files (sha256),
+        subject TEXT NOT NULL,
+        matter TEXT,
+        occurred TEXT,
+        verdict TEXT NOT NULL,
+        outcome TEXT,
+        tool_version TEXT NOT NULL,
+        rules_sha256 TEXT NOT NULL,
+        decision_no TEXT,
+        decision_date TEXT,
+        recorded_by TEXT,
+        recorded_at TEXT NOT NULL,
+        deciding TEXT NOT NULL DEFAULT '[]',
+        subject_name TEXT,
+        matter_text TEXT,
+        UNIQUE (subject_key, path, incident, regime, file_sha256),
+        UNIQUE (subject_key, path, incident, regime, version))""",
+    """INSERT INTO records_v2 (id, subject_key, path, incident, regime, version, file_sha256, subject, matter, occurred,
+        verdict, outcome, tool_version, rules_sha256, decision_no, decision_date, recorded_by, recorded_at)
+        SELECT id, subject_key, path, incident, regime, version, file_sha256, subject, matter, occurred,
+        verdict, outcome, tool_version, rules_sha256, decision_no, decision_date, recorded_by, recorded_at FROM records""",
+    "DROP TABLE records",
+    "ALTER TABLE records_v2 RENAME TO records",
+    "CREATE INDEX records_subject ON records (subject_key, current)",
     """CREATE TABLE steps (
         record_id INTEGER NOT NULL REFERENCES records (id),
         n INTEGER NOT NULL,
@@ -90,8 +123,6 @@ _V2 = (
         due TEXT,
         status TEXT NOT NULL,
         PRIMARY KEY (record_id, n))""",
-    "CREATE INDEX steps_due ON steps (due)",
-    "CREATE INDEX records_current ON records (current, subject_key)",
 )
 
 # Procedure findings a decided case still owes: not done, and owed for its verdict.
@@ -120,7 +151,7 @@ def _fill_v2(conn: sqlite3.Connection) -> None:
            WHERE r.subject_key = records.subject_key AND r.path = records.path
            AND r.incident = records.incident AND r.regime = records.regime)"""
     )
-    for rid, text in conn.execute("SELECT id, result FROM records").fetchall():
+    for rid, text in conn.execute("SELECT record_id, json FROM results").fetchall():
         derive(conn, rid, json.loads(text))
 
 

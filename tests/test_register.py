@@ -93,7 +93,7 @@ def test_record_creates_the_register_with_schema_wal_and_mode_0600(db, write):
         assert c.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         row = c.execute(
             "SELECT subject_key, incident, regime, verdict, outcome, decision_no, decision_date, recorded_by, "
-            "tool_version, rules_sha256, file_sha256, result FROM records"
+            "tool_version, rules_sha256, file_sha256, json FROM records JOIN results ON record_id = id"
         ).fetchone()
         text = c.execute("SELECT text FROM fact_files").fetchone()[0]
     assert row[:8] == ("RS-0342", "i1", "changzhou_edu", "tolerable", "exempt", "常教容〔2024〕3号", "2024-03-15", "张三")
@@ -252,7 +252,7 @@ def test_stats_counts_and_the_html_chart(db, write, tmp_path):
     page = tmp_path / "stats.html"
     assert run("register", "stats", "--format", "html", "-o", page).exit_code == 0
     html = page.read_text(encoding="utf-8")
-    assert "<svg" in html and html.count("<rect") == 2 and "2024-07" in html
+    assert "<svg" in html and html.count("<rect") == 5 and "2024-07" in html  # March to July, empty months as 0
     assert "src=" not in html and "<link" not in html and "<script" not in html  # no external asset
 
 
