@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 
 from .factmodel import Case, Fact, FactFile, FactFileError, Incident, Located, Subject, Term
-from .factsyntax import DATE, MAX_ERRORS, Parser, simple_facts
+from .factsyntax import DATE, MAX_ERRORS, Parser, TooManyStatements, simple_facts, too_many_statements
+from .inputs import InputRefused, read_regular
 from .vocabulary import vocabulary
 
 __all__ = [
@@ -390,12 +391,9 @@ def read_fact_file(path: str | Path) -> FactFile:
     """Read and validate one fact file; raise FactFileError naming file and line on any refusal."""
     name = str(path)
     try:
-        p = Path(path)
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise FactFileError(name, [(None, f"文件过大（上限 {MAX_FILE_BYTES // (1024 * 1024)} MiB）")])
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise FactFileError(name, [(None, f"无法读取文件：{exc.strerror or exc}")]) from None
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except InputRefused as exc:
+        raise FactFileError(name, [(None, str(exc))]) from None
     return parse_fact_text(raw, name)
 
 
@@ -408,9 +406,13 @@ def parse_fact_text(raw: bytes, name: str = "<string>") -> FactFile:
             name, [(line, f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码，可能是 GBK 编码）；请以 UTF-8 保存")]
         ) from None
     parser = Parser(name, text)
-    facts = simple_facts(text)
-    if facts is None:
-        facts = parser.facts()
+    try:
+        facts = simple_facts(text)
+        if facts is None:
+            parser.check_count()
+            facts = parser.facts()
+    except TooManyStatements as exc:
+        raise FactFileError(name, [(exc.line, too_many_statements())]) from None
     if not parser.problems and not facts:
         raise FactFileError(name, [(None, "文件为空：没有任何事实")])
     checker = _Checker(name, parser.problems)

@@ -17,14 +17,50 @@ MAX_STRING_CHARS = 4096
 MAX_NAME_CHARS = 256
 MAX_NUMBER_DIGITS = 18
 MAX_ERRORS = 20
+MAX_STATEMENT_TOKENS = 64  # a fact has at most 12: -pred(a,b,c,d).
+_FAST_LINE_CHARS = 16 * 1024  # longer lines take the full parser, which bounds every token
+
+# Characters no string may hold, escaped or not (the same rule for every string field): C0 controls
+# (TAB and newline too), DEL, C1 controls, the line and paragraph separators and the bidirectional
+# controls, any of which would let a name or a matter start a line of its own, hide or reorder text
+# in a report, or break a spreadsheet or a .docx.  A single character class: a linear scan.
+FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_CONTROL_NAMES = {"\t": "制表符", "\n": "换行符", "\r": "回车符", "\x00": "空字符（NUL）", "\x1b": "转义符（ESC）"}
 
 # Patterns only the slower paths use are compiled on first use (start-up of a one-case check).
-_TOKEN = r"""(?P<nl>\n)|(?P<ws>[ \t\r\f\v\ufeff]+)|(?P<block>%\*.*?\*%)|(?P<badblock>%\*)|(?P<comment>%[^\n]*)
-    |(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<badstring>")|(?P<number>\d+)
-    |(?P<ident>_*[a-z][A-Za-z0-9_']*)|(?P<var>_*[A-Z][A-Za-z0-9_']*|_)
+# No alternative repeats a group per character (a string or a block comment is scanned by hand),
+# so no token costs memory in proportion to its length.
+_TOKEN = r"""(?P<ws>(?:[ \t\r\n\f\v\ufeff]+|%(?!\*)[^\n]*){1,4096})|(?P<block>%\*)|(?P<string>")|(?P<number>\d+)
+    |(?P<name>_*[A-Za-z][A-Za-z0-9_']*|_+)
     |(?P<directive>\#[A-Za-z_]*)|(?P<rule>:-|:~)|(?P<punct>[().,\-])|(?P<other>.)"""
+_STRING_RUN = r'[^"\\\n]*'
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FULL_WIDTH = {"（": "(", "）": ")", "，": ",", "。": ".", "．": ".", "：": ":", "－": "-", "“": '"', "”": '"'}
+
+
+def forbidden_character(text: str) -> str | None:
+    """Why `text` may not be a string of a fact file (its first forbidden character), or None."""
+    m = FORBIDDEN.search(text)
+    if m is None:
+        return None
+    c = m.group()
+    name = _CONTROL_NAMES.get(c) or ("双向文本控制符" if c not in "\u2028\u2029" and ord(c) > 0x9F else "控制字符")
+    return (
+        f"字符串中不允许 U+{ord(c):04X}（{name}，第 {m.start() + 1} 个字符）：字符串须写在一行之内，"
+        "不得包含换行、制表符等控制字符或双向文本控制符"
+    )
+
+
+def too_many_statements() -> str:
+    return f"事实过多（上限 {MAX_STATEMENTS:,} 条）：请将案件拆分为多个文件（rongcuo batch 可处理目录）"
+
+
+class TooManyStatements(Exception):
+    """The file has more than MAX_STATEMENTS facts; `line` is where the first one too many is."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
 
 
 def _what(value: str) -> str:
@@ -40,7 +76,7 @@ def _what(value: str) -> str:
 
 
 def _unescape(raw: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw[1:-1])
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw[1:-1], flags=re.S)
 
 
 _NAME = r"[a-z][A-Za-z0-9_]*"
@@ -57,18 +93,34 @@ def _re(pattern: str, flags: int = 0) -> re.Pattern:
 
 
 _ONE_ARG = rf"({_NAME}|{_STR})"
+_PLAIN_FACT = rf"(-?)({_NAME})\({_ONE_ARG}(?:,{_ONE_ARG})?(?:,{_ONE_ARG})?(?:,{_ONE_ARG})?\)\."
+_NC_ARG = rf"(?:{_NAME}|{_STR})"
 # The commonest layout of all: every line one fact with no blanks, a % comment, or empty.  One
-# findall reads a whole such file, a row per line (so a row's index is its line number).
-_PLAIN_FILE = re.compile(
-    rf"^(?:(-?)({_NAME})\({_ONE_ARG}(?:,{_ONE_ARG})?(?:,{_ONE_ARG})?(?:,{_ONE_ARG})?\)\.|%(?!\*)[^\n]*)?$", re.M
+# search finds the first line that is none of these (none: the whole file is plain), then the
+# fact lines are read one match at a time (memory for the facts only, not for every line).
+_NOT_PLAIN_LINE = re.compile(
+    rf"^(?!(?:-?{_NAME}\({_NC_ARG}(?:,{_NC_ARG})?(?:,{_NC_ARG})?(?:,{_NC_ARG})?\)\.|%(?!\*)[^\n]*)?$)", re.M
 )
+_PLAIN_FACT_LINE = re.compile(rf"^{_PLAIN_FACT}$", re.M)
+
+
+class _Unusual(Exception):
+    """The fast path steps aside: the full parser reads (and reports) this file."""
 
 
 def _term(raw: str, seen: dict[str, Term]) -> Term:
     """The term of a raw argument; a file repeats few names many times, so each is made once."""
     term = seen.get(raw)
     if term is None:
-        seen[raw] = term = Term("string", raw[1:-1]) if raw[0] == '"' else Term("const", raw)
+        if raw[0] == '"':
+            if len(raw) > MAX_STRING_CHARS + 2 or FORBIDDEN.search(raw):
+                raise _Unusual
+            term = Term("string", raw[1:-1])
+        else:
+            if len(raw) > MAX_NAME_CHARS:
+                raise _Unusual
+            term = Term("const", raw)
+        seen[raw] = term
     return term
 
 
@@ -76,33 +128,62 @@ def simple_facts(text: str) -> list[Fact] | None:
     """Fast path for the usual layout (whole facts on a line, plain names and strings, % comments).
 
     Returns None at the first line it does not fully understand; the streaming parser then reads
-    the whole file, so both paths accept exactly the same files and give the same facts.
+    the whole file, so both paths accept exactly the same files and give the same facts.  More
+    than MAX_STATEMENTS facts: TooManyStatements, as soon as the first one too many is read.
     """
+    try:
+        if _NOT_PLAIN_LINE.search(text) is None:
+            return _plain_file(text)
+        if text.count("\n") > MAX_STATEMENTS:
+            return None  # line by line in Python would take long: the full parser's tokens are cheaper
+        return _simple_lines(text)
+    except _Unusual:
+        return None
+
+
+def _plain_file(text: str) -> list[Fact]:
+    if text.count("\n") >= MAX_STATEMENTS:  # count first: only then can there be too many facts
+        for n, m in enumerate(_PLAIN_FACT_LINE.finditer(text), start=1):
+            if n > MAX_STATEMENTS:
+                raise TooManyStatements(text.count("\n", 0, m.start()) + 1)
+    out: list[Fact] = []
+    seen: dict[str, Term] = {}
+    append, make, get, count = out.append, Fact._make, seen.get, text.count
+    number, at = 1, 0
+    for m in _PLAIN_FACT_LINE.finditer(text):
+        number += count("\n", at, m.start())
+        at = m.start()
+        sign, pred, a, b, c, d = m.groups()
+        if len(pred) > MAX_NAME_CHARS:
+            raise _Unusual
+        args = [t if (t := get(x)) else _term(x, seen) for x in (a, b, c, d) if x]
+        append(make((pred, tuple(args), sign == "-", number)))
+        if len(out) > MAX_STATEMENTS:
+            raise TooManyStatements(number)
+    return out
+
+
+def _simple_lines(text: str) -> list[Fact]:
     out: list[Fact] = []
     seen: dict[str, Term] = {}
     append = out.append
-    rows = _PLAIN_FILE.findall(text)
-    if len(rows) == text.count("\n") + 1 and len(text) < MAX_NAME_CHARS * len(rows):
-        make, get = Fact._make, seen.get
-        for number, (sign, pred, a, b, c, d) in enumerate(rows, start=1):
-            if pred:
-                args = [t if (t := get(x)) else _term(x, seen) for x in (a, b, c, d) if x]
-                append(make((pred, tuple(args), sign == "-", number)))
-        if max(map(len, text.split("\n"))) <= MAX_NAME_CHARS:  # no argument can be over its limit
-            return out if len(out) <= MAX_STATEMENTS else None
-        out.clear()
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not _re(_SIMPLE_LINE).fullmatch(line):
-            return None
-        pos = 0
-        while m := _re(_SIMPLE_FACT).match(line, pos):  # facts from the line start; the rest is a comment
+    simple_line, simple_fact, simple_arg = _re(_SIMPLE_LINE), _re(_SIMPLE_FACT), _re(_SIMPLE_ARG)
+    number, pos, size = 0, 0, len(text)
+    while pos <= size:
+        number += 1
+        end = text.find("\n", pos)
+        end = size if end < 0 else end
+        if end - pos > _FAST_LINE_CHARS or not simple_line.fullmatch(text, pos, end):
+            raise _Unusual
+        while m := simple_fact.match(text, pos, end):  # facts from the line start; the rest is a comment
             pos = m.end()
-            raw = _re(_SIMPLE_ARG).findall(m.group(3))
-            if any(len(a) > (MAX_STRING_CHARS + 2 if a[0] == '"' else MAX_NAME_CHARS) for a in [m.group(2), *raw]):
-                return None  # the full parser reports it with its line
+            if len(m.group(2)) > MAX_NAME_CHARS:
+                raise _Unusual  # the full parser reports it with its line
+            raw = simple_arg.findall(m.group(3))
             append(Fact(m.group(2), tuple([_term(a, seen) for a in raw]), m.group(1) == "-", number))
-    if len(out) > MAX_STATEMENTS:
-        return None
+            if len(out) > MAX_STATEMENTS:
+                raise TooManyStatements(number)
+        pos = end + 1
     return out
 
 
@@ -117,15 +198,65 @@ class Parser:
         self.pos = 0
 
     def _stream(self):
-        line = 1
-        for m in _re(_TOKEN, re.S | re.X).finditer(self.text):
-            kind, value = m.lastgroup, m.group()
-            if kind not in ("nl", "ws", "comment", "block"):
+        """(kind, value, line) of every token but blanks and comments.  Strings and block comments
+        are scanned by hand: a string over its limit is reported and the rest of its line skipped."""
+        text, size, line, pos = self.text, len(self.text), 1, 0
+        token, run = _re(_TOKEN, re.X).match, _re(_STRING_RUN).match
+        limit = 2 * MAX_STRING_CHARS + 2  # raw characters of the longest string allowed (all escaped)
+        while pos < size:
+            m = token(text, pos)
+            assert m is not None  # `other` matches any character but a newline, `ws` a newline
+            kind, end = m.lastgroup, m.end()
+            if kind == "string":
+                end = pos + 1
+                while True:
+                    end = run(text, end, min(size, pos + limit + 1)).end()
+                    if end - pos > limit:
+                        yield "toolong", text[pos : pos + 20], line
+                        newline = text.find("\n", end)
+                        end = size if newline < 0 else newline
+                        break
+                    c = text[end] if end < size else ""
+                    if c == '"':
+                        end += 1
+                        yield "string", text[pos:end], line
+                        break
+                    if c == "\\" and end + 1 < size:
+                        end += 2
+                        continue
+                    yield "badstring", '"', line  # unclosed on its line: go on after the quote
+                    end = pos + 1
+                    break
+            elif kind == "block":
+                close = text.find("*%", pos + 2)
+                if close < 0:
+                    yield "badblock", "%*", line
+                    return
+                end = close + 2
+            elif kind != "ws":  # blanks and % comments, up to 4096 runs of them a token
+                value = m.group()
+                if kind == "name":
+                    kind = "var" if value.lstrip("_")[:1].isupper() or not value.strip("_") else "ident"
                 yield kind, value, line
-            line += value.count("\n")
+            line += text.count("\n", pos, end)
+            pos = end
 
     def error(self, line: int | None, text: str) -> None:
         self.problems.append((line, text))
+
+    def check_count(self) -> None:
+        """Count the statements (their periods) before parsing any: TooManyStatements at the first
+        one too many.  Cheap when the file cannot have so many periods at all."""
+        if self.text.count(".") <= MAX_STATEMENTS:
+            return
+        n = 0
+        for kind, value, line in self._stream():
+            if kind == "punct" and value == ".":
+                n += 1
+                if n > MAX_STATEMENTS:
+                    raise TooManyStatements(line)
+            elif kind in ("badblock", "toolong"):
+                return  # the parser reports these
 
     def facts(self) -> list[Fact]:
         out: list[Fact] = []
@@ -141,23 +272,31 @@ class Parser:
                 if value == "#script" or kind == "badblock":  # nothing after it is a fact file any more
                     break
                 statement = []
-                for rest in stream:  # the rest of the directive, up to its '.'
+                for n, rest in enumerate(stream):  # the rest of the directive, up to its '.'
                     if rest[0] == "punct" and rest[1] == ".":
                         break
+                    if n > MAX_STATEMENT_TOKENS:
+                        return out
                 continue
             if kind in ("ident", "var", "number") and len(value) > (MAX_NUMBER_DIGITS if kind == "number" else MAX_NAME_CHARS):
                 self.error(line, f"{'数字' if kind == 'number' else '名称'}过长（{len(value)} 个字符）")
                 statement = []
                 continue
+            if kind == "toolong":
+                self.error(line, f"字符串过长（上限 {MAX_STRING_CHARS} 个字符）")
+                statement = []
+                continue
             statement.append(tok)
+            if len(statement) > MAX_STATEMENT_TOKENS:
+                self.error(statement[0][2], "不是基本事实：语句过长（缺少结尾的句点 '.'？）；事实形如 谓词(常量, \"字符串\", …).")
+                return out  # nothing after it can be read as facts reliably
             if kind == "punct" and value == ".":
                 self.tokens, self.pos = statement, 0
                 fact = self._statement()
                 if fact is not None:
                     out.append(fact)
                     if len(out) > MAX_STATEMENTS:
-                        limit = f"事实过多（上限 {MAX_STATEMENTS:,} 条）"
-                        self.error(line, f"{limit}：请将案件拆分为多个文件（rongcuo batch 可处理目录）")
+                        self.error(line, too_many_statements())
                         break
                 statement = []
         if statement and len(self.problems) < MAX_ERRORS:
@@ -246,6 +385,10 @@ class Parser:
                     text = _unescape(value)
                     if len(text) > MAX_STRING_CHARS:
                         self.error(tline, f"字符串过长（{len(text)} 个字符，上限 {MAX_STRING_CHARS}）")
+                        self._skip_statement()
+                        return None
+                    if (why := forbidden_character(text)) is not None:
+                        self.error(tline, why)
                         self._skip_statement()
                         return None
                     args.append(Term("string", text))

@@ -85,3 +85,109 @@ def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(write, tm
     to_fifo = tmp_path / "to-fifo"
     to_fifo.symlink_to(fifo)
     assert run("check", write(BEIJING), "-o", to_fifo).exit_code == 2 and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+# -- reading: only a regular file, bounded; strings without control characters ---------------
+
+
+def rongcuo(*args, timeout=60):
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "rongcuo_asp", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env={**os.environ, "RONGCUO_CACHE_DIR": "off"})
+
+
+def test_a_fifo_or_a_device_is_refused_before_reading(tmp_path):
+    fifo = tmp_path / "case.lp"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/zero", "/dev/urandom"):
+        done = rongcuo("check", path, timeout=20)  # before: a FIFO hung, /dev/zero ran out of memory
+        assert done.returncode == 2 and f"{path}: 不是普通文件" in done.stderr, done.stderr
+
+
+def refusal(text: str) -> str:
+    from rongcuo_asp.factfile import FactFileError, parse_fact_text
+
+    with pytest.raises(FactFileError) as info:
+        parse_fact_text(text.encode("utf-8"), "bad.lp")
+    return info.value.message()
+
+
+LINE = BEIJING.count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "string",
+    ["a\x00b", "a\x1b[2Jb", "a\tb", "a\rb", "a\x7fb", "a\x85b", "a\u2028b", "a\u202eb", "a\u2066b", "a\u200fb", "a\u061cb"],
+)
+@pytest.mark.parametrize("fact", ['matter(i1, "{}").', 'name(wang, "{}").', 'evidence(i1, remedied, "{}").'])
+def test_control_and_bidi_characters_in_strings_are_refused_when_read(string, fact):
+    message = refusal(BEIJING + fact.format(string) + "\n")
+    assert f"bad.lp:{LINE}: 字符串中不允许 U+{ord(string[1]):04X}" in message, message
+
+
+@pytest.mark.parametrize("escaped", ["\\n", "\\t", "\\\n"])
+def test_escaped_line_breaks_and_tabs_are_refused_too(escaped):
+    message = refusal(BEIJING + f'matter(i1, "【结论：可容错】{escaped}x").\n')
+    assert f"bad.lp:{LINE}: 字符串中不允许" in message
+
+
+def test_a_nul_in_a_string_is_exit_2_not_a_clingo_error(write):
+    result = run("check", write(BEIJING + 'matter(i1, "a\x00b").\n'))
+    assert result.exit_code == 2 and "字符串中不允许 U+0000（空字符（NUL）" in result.output
+
+
+def test_a_bad_file_in_a_batch_refuses_that_file_only(write, tmp_path):
+    write(BEIJING + 'matter(i1, "a\x00b").\n', "nul.lp")
+    write(BEIJING, "good.lp")
+    out = tmp_path / "r.jsonl"
+    result = run("batch", tmp_path, "-o", out, "--no-progress")
+    assert result.exit_code == 2 and "拒绝的文件 1 个" in result.output and "nul.lp" in result.output
+    assert '"good.lp"' in out.read_text(encoding="utf-8") or "good.lp" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("body", ["x" * 5_000_000, "\\a" * 2_500_000, "中" * 2_000_000])
+def test_a_huge_string_is_refused_in_little_memory(body):
+    import tracemalloc
+
+    text = BEIJING + f'matter(i1, "{body}").\n'
+    tracemalloc.start()
+    try:
+        message = refusal(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert f"bad.lp:{LINE}: 字符串过长" in message
+    assert peak < 4 * len(text.encode()) + 20_000_000, peak  # the text and its bytes, not 300 bytes a character
+
+
+@pytest.mark.parametrize("shape", ["(" * 1_000_000, "a " * 500_000, '"a",' * 250_000, "_" * 1_000_000 + "?"])
+def test_garbage_without_periods_is_refused_quickly_in_little_memory(shape):
+    import time
+    import tracemalloc
+
+    start = time.perf_counter()
+    tracemalloc.start()
+    try:
+        message = refusal(BEIJING + shape + "\n")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - start < 10 and "bad.lp:" in message
+    assert peak < 4 * len(shape) + 10_000_000, peak  # no list of a million tokens
+
+
+def test_statements_are_counted_before_the_full_parse(monkeypatch):
+    from rongcuo_asp import factsyntax
+
+    monkeypatch.setattr(factsyntax, "MAX_STATEMENTS", 50)
+
+    def no_parse(self):
+        raise AssertionError("parsed before the statements were counted")
+
+    monkeypatch.setattr(factsyntax.Parser, "facts", no_parse)
+    message = refusal("case(c1). " * 60 + "\n")  # not the one-fact-a-line layout: the full parser's
+    assert "bad.lp:1: 事实过多（上限 50 条）" in message
+    message = refusal("case(c1).\n" * 60)  # one fact a line: refused by the fast path itself
+    assert "bad.lp:51: 事实过多（上限 50 条）" in message
