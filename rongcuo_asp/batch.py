@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .atomic import Identity, check_output, identity
+from .batchfile import csv_header, lock, resume_state, to_cell, unlock, unwritable, visible
 from .schema import Record
 
 TABLES = ("csv", "xlsx")  # formats whose records are ledger rows (Chinese headers, one row a result)
@@ -71,6 +72,9 @@ def check_one(task: tuple[str, str | None, str]) -> FileResult:
     except (FactFileError, CheckError) as exc:
         out.error = exc.message() if isinstance(exc, FactFileError) else str(exc)
         return out
+    except Exception as exc:  # a defect met on one file never stops the others
+        out.error = f"内部错误（请报告此文件）：{type(exc).__name__}: {exc}"
+        return out
     out.incidents = len({(r["case"], r["incident"]) for r in results})
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     for r in results:
@@ -82,24 +86,6 @@ def check_one(task: tuple[str, str | None, str]) -> FileResult:
 
 def key(r: Record) -> tuple[str, str, str, str]:
     return (r["file"], r["case"], r["incident"], r["regime"])
-
-
-def done_keys(output: Path, fmt: str) -> set[tuple[str, str, str, str]]:
-    """Keys already in the output; a last line cut short by an interruption is dropped from the file."""
-    if not output.exists():
-        return set()
-    data = output.read_bytes()
-    if data and not data.endswith(b"\n"):
-        data = data[: data.rfind(b"\n") + 1]
-        output.write_bytes(data)
-    text = data.decode("utf-8-sig")
-    if fmt == "csv":
-        return {(r["文件"], r["case"], r["incident"], r["regime"]) for r in csv.DictReader(io.StringIO(text))}
-    keys = set()
-    for line in text.splitlines():
-        if line.strip():
-            keys.add(key(json.loads(line)))
-    return keys
 
 
 @dataclass
@@ -125,48 +111,70 @@ def run(
 ) -> Summary:
     """Review the fact files under `paths` into `output` (None: standard output).  The output is
     checked before anything is opened (atomic.check_output: never an input, a device, a read-only
-    file); `inputs` are other files the command read (--holidays)."""
-    import click
-
-    from .documents import LEDGER_COLUMNS, ledger_refusal
-
+    file) and locked for the whole run; `inputs` are other files the command read (--holidays)."""
     files, missing = collect(paths)
     summary = Summary(refused=list(missing))
     out_path, read = None, set(inputs)
     if output:
         read |= {i for f in files if (i := identity(f)) is not None}
         out_path, _ = check_output(output, read)
-    skip = done_keys(out_path, fmt) if (resume and out_path) else set()
+    held = lock(out_path) if out_path else None
+    try:
+        return _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read)
+    finally:
+        if held:
+            unlock(held)
+
+
+def _open(out_path: Path | None, fmt: str, resume: bool, columns: list[str]) -> tuple[TextIO, set]:
+    """The stream to write, and the keys already in it (--resume): validated, a torn last record cut
+    off.  A fresh CSV starts with the UTF-8 byte order mark, so that Excel reads it as UTF-8."""
+    if out_path is None:
+        if fmt == "csv":
+            sys.stdout.write(csv_header(columns))
+        return sys.stdout, set()
+    fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)  # truncated only once locked
+    try:
+        skip, keep = resume_state(out_path, fmt, columns) if resume else (set(), 0)
+        os.ftruncate(fd, keep)
+        os.lseek(fd, keep, os.SEEK_SET)
+        stream = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 -- closed by _run
+    except BaseException:
+        os.close(fd)
+        raise
+    if fmt == "csv" and keep == 0:
+        stream.write(csv_header(columns))
+    return stream, skip
+
+
+def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read) -> Summary:
+    import click
+
+    from .documents import LEDGER_COLUMNS, ledger_refusal
+
     sheet: list[dict] = []  # xlsx: the rows, written at the end (a workbook is one zip file)
     stream: TextIO | None = None
+    skip: set = set()
     if fmt != "xlsx":
-        # a fresh CSV starts with the UTF-8 byte order mark, so that Excel reads it as UTF-8
-        encoding = "utf-8-sig" if fmt == "csv" and not (resume and out_path and out_path.exists()) else "utf-8"
-        stream = out_path.open("a" if resume else "w", encoding=encoding, newline="") if out_path else sys.stdout
-        if out_path is None and fmt == "csv":
-            stream.write("\ufeff")
-    writer = None
-    if fmt == "csv":
-        assert stream is not None
-        writer = csv.DictWriter(stream, fieldnames=LEDGER_COLUMNS)
-        if not (resume and skip):
-            writer.writeheader()
+        stream, skip = _open(out_path, fmt, resume, LEDGER_COLUMNS)
+    writer = csv.DictWriter(stream, fieldnames=LEDGER_COLUMNS) if fmt == "csv" and stream else None
 
     def emit(record) -> None:
         """One record out: a row of the workbook, of the CSV, or a JSON line."""
         if fmt == "xlsx":
             sheet.append(record)
         elif writer is not None:
-            writer.writerow(record)
+            writer.writerow({k: to_cell(v) for k, v in record.items()})
         elif stream is not None:
             stream.write(record)
 
     def refuse(path: str, reason: str) -> None:
         """A refused file as a ledger row (tables only), once: not again on --resume."""
         if fmt in TABLES and (path, "", "", "") not in skip:
-            emit(ledger_refusal(path, reason))
+            row = ledger_refusal(path, reason)
+            emit({k: visible(v) for k, v in row.items()} if fmt == "xlsx" else row)
 
-    for path, why in missing:
+    for path, why in list(summary.refused):  # the paths that do not exist
         refuse(path, why)
     start = time.perf_counter()
     tasks = [(f, regime, fmt) for f in files]
@@ -184,6 +192,8 @@ def run(
             bar.__enter__()
         for done in results_iter:
             summary.files += 1
+            if done.error is None and fmt == "xlsx":
+                done.error = unwritable([done.path, *(v for record in done.records for v in record.values())])
             if done.error is not None:
                 summary.refused.append((done.path, done.error))
                 refuse(done.path, "\n".join(refusal_lines(done.path, done.error)))
@@ -231,6 +241,9 @@ def write_workbook(path: Path, rows: list[dict], summary: Summary, inputs: Itera
     ws.append(LEDGER_COLUMNS)
     for row in rows:
         ws.append([row[c] for c in LEDGER_COLUMNS])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a user's "=HYPERLINK(…)" stays text, never a formula
     for cell in ws[1]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")

@@ -138,3 +138,110 @@ def test_resume_writes_a_missing_paths_refusal_once(corpus, tmp_path):
     batch(corpus / "beijing", tmp_path / "nope", "-o", out, "--format", "csv", "--resume")
     refused = [r for r in read_csv(out) if r["拒绝原因"]]
     assert [r["拒绝原因"] for r in refused] == ["路径不存在"]
+
+
+HOSTILE = {'=HYPERLINK("http://evil/","点此")', "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3", "＝1+1"}  # names, matters
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """Two files whose names, matters, case names and evidence are formulas."""
+    root = tmp_path / "hostile"
+    root.mkdir()
+    (root / "=1+1.lp").write_text(
+        BEIJING.replace("case(c1).", 'case(c1). name(c1, "=HYPERLINK(\\"http://evil/\\",\\"点此\\")").')
+        + 'name(wang, "@SUM(1+1)*cmd|\' /C calc\'!A0"). matter(i1, "-2+3"). evidence(i1, remedied, "+cmd").\n',
+        encoding="utf-8",
+    )
+    (root / "b.lp").write_text(BEIJING + 'matter(i1, "＝1+1").\n', encoding="utf-8")
+    return root
+
+
+def test_csv_cells_never_start_a_formula_and_resume_reads_them_back(hostile, tmp_path, monkeypatch):
+    monkeypatch.chdir(hostile)  # the file column holds "=1+1.lp" as named
+    out = tmp_path / "r.csv"
+    assert batch("=1+1.lp", "b.lp", "-o", out, "--format", "csv").exit_code == 0
+    rows = read_csv(out)
+    cells = [v for r in rows for v in r.values()]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"))]
+    assert {"'" + h for h in HOSTILE} <= set(cells) and "'=1+1.lp" in {r["文件"] for r in rows}
+    result = batch("=1+1.lp", "b.lp", "-o", out, "--format", "csv", "--resume")
+    assert "已跳过此前完成的 2 条" in result.output and read_csv(out) == rows
+
+
+def test_xlsx_cells_are_strings_never_formulas(hostile, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    import zipfile
+
+    out = tmp_path / "r.xlsx"
+    assert batch(hostile, "-o", out, "--format", "xlsx").exit_code == 0
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    cells = {c.value: c.data_type for row in openpyxl.load_workbook(out)["案件台账"].iter_rows() for c in row}
+    assert all(cells[h] == "s" for h in HOSTILE)
+
+
+def test_a_file_a_workbook_cannot_hold_is_refused_alone(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    root = tmp_path / "cases"
+    root.mkdir()
+    (root / "bad\x1bname.lp").write_text(BEIJING, encoding="utf-8")
+    (root / "good.lp").write_text(BEIJING, encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    result = batch(root, "-o", out, "--format", "xlsx")
+    assert result.exit_code == 2 and "拒绝的文件 1 个" in result.output
+    sheet = openpyxl.load_workbook(out)["案件台账"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 2
+    assert any(r["文件"].endswith("bad\\x1bname.lp") and "控制字符 U+001B" in r["拒绝原因"] for r in rows)
+    assert any(r["文件"].endswith("good.lp") and not r["拒绝原因"] for r in rows)
+
+
+def test_a_second_batch_on_the_same_output_is_refused(corpus, tmp_path):
+    import fcntl
+    import os
+
+    out = tmp_path / "r.jsonl"
+    with open(tmp_path / "r.jsonl.lock", "w") as held:  # another run holds the output
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("4242\n")
+        held.flush()
+        result = batch(corpus / "beijing", "-o", out)
+        assert result.exit_code == 2 and "正由另一个批量审查（进程 4242）写入" in result.output
+    assert not out.exists() or out.read_text(encoding="utf-8") == ""
+    assert batch(corpus / "beijing", "-o", out).exit_code == 0 and lines(out)
+    assert not (tmp_path / "r.jsonl.lock").exists() and not os.path.exists(str(out) + ".lock")
+
+
+def test_resume_of_a_csv_cut_inside_a_multiline_cell(corpus, tmp_path):
+    (corpus / "two_errors.lp").write_text(BEIJING + "holds(i1, remedyed).\nholds(i1, fooo).\n", encoding="utf-8")
+    full, part = tmp_path / "full.csv", tmp_path / "part.csv"
+    batch(corpus, "-o", full, "--format", "csv", "--regime", "beijing")
+    raw = full.read_bytes()
+    inside = raw.index("\n第 20 行".encode()) + 1  # the second line of the quoted refusal reason of two_errors.lp
+    assert raw.rfind(b'"', 0, inside) > raw.rfind(b"two_errors.lp", 0, inside)  # inside its quoted cell
+    part.write_bytes(raw[:inside])  # cut just after the line break inside the cell
+    result = batch(corpus, "-o", part, "--format", "csv", "--regime", "beijing", "--resume")
+    assert result.exit_code == 2  # the refused files
+    key = lambda r: (r["文件"], r["case"], r["incident"], r["regime"])  # noqa: E731
+    assert sorted(read_csv(part), key=key) == sorted(read_csv(full), key=key)
+
+
+@pytest.mark.parametrize(
+    "content, fmt",
+    [
+        ('{"file": "a.lp", "case": "c1", "incident": "i1", "regime": "beijing", "verdict": "tolerable"}\n', "csv"),
+        ("\ufeff文件,案件\r\nx,y\r\n", "jsonl"),
+        ('{"a": 1}\n', "jsonl"),
+        ("\x89PNG\r\n\x1a\n\x00\xff", "jsonl"),
+        ("just some notes\n", "csv"),
+    ],
+)
+def test_resume_refuses_a_file_it_did_not_write(corpus, tmp_path, content, fmt):
+    out = tmp_path / "other.txt"
+    out.write_bytes(content.encode("utf-8", "surrogateescape") if "\x89" not in content else content.encode("latin-1"))
+    before = out.read_bytes()
+    result = batch(corpus / "beijing", "-o", out, "--format", fmt, "--resume")
+    assert result.exit_code == 2 and f"无法写入 {out}" in result.output and "续写" in result.output, result.output
+    assert out.read_bytes() == before

@@ -1,0 +1,158 @@
+"""The batch's output file: locked for the whole run, validated and cut back on --resume, and
+cells no spreadsheet will run.
+
+* Lock: `<output>.lock` beside the output, flock'ed exclusively (never through a link) and holding
+  the process id; a second run on the same output is refused naming it.  Removed at the end.
+* Resume: the file must be this tool's ledger in the format asked for (the CSV header row, or JSON
+  lines each with file, case, incident, regime and verdict) and valid UTF-8; a last record cut
+  short (an interruption) is cut off; anything else is refused (ResumeRefused), never appended to.
+* CSV cells: a string starting with = + - @ TAB CR (or full-width ＝＋－＠) is written with a leading
+  apostrophe (OWASP's CSV-injection advice), as is one starting with an apostrophe, so reading a
+  cell back is exact (`from_cell`).  Excel cells: strings are always string cells, never formulas;
+  a string with characters a workbook cannot hold refuses its file (`unwritable`).
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+from .atomic import OutputRefused
+
+_ACTIVE = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+KEY_FIELDS = ("file", "case", "incident", "regime", "verdict")
+
+
+class ResumeRefused(OutputRefused):
+    """--resume on a file that is not this tool's ledger in the format asked for."""
+
+
+def to_cell(value: object) -> object:
+    """A CSV cell: strings a spreadsheet would take for a formula get a leading apostrophe."""
+    if isinstance(value, str) and value.startswith((*_ACTIVE, "'")):
+        return "'" + value
+    return value
+
+
+def from_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
+
+
+_XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")  # openpyxl's ILLEGAL_CHARACTERS_RE
+
+
+def unwritable(values) -> str | None:
+    """Why these strings cannot be cells of a workbook, or None."""
+    for value in values:
+        if isinstance(value, str) and (m := _XLSX_ILLEGAL.search(value)):
+            return f"含有 Excel 表格不能保存的控制字符 U+{ord(m.group()):04X}，此文件未列入台账"
+    return None
+
+
+def visible(text: str) -> str:
+    """A string with the characters a workbook cannot hold shown as \\xNN."""
+    return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def lock(path: Path) -> tuple[int, Path]:
+    """An exclusive lock on `path` for this run (see the module docstring); OutputRefused if held."""
+    lock_path = path.with_name(path.name + ".lock")
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OutputRefused(lock_path, "锁文件不是普通文件")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            other = os.read(fd, 64).decode("ascii", "replace").strip() or "未知"
+            os.close(fd)
+            raise OutputRefused(
+                path, f"正由另一个批量审查（进程 {other}）写入，锁文件 {lock_path}；请等它结束，或换一个输出文件"
+            ) from None
+        try:
+            same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:  # not a lock file the run before us removed just now
+            break
+        os.close(fd)
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd, lock_path
+
+
+def unlock(held: tuple[int, Path]) -> None:
+    fd, lock_path = held
+    try:
+        if os.stat(lock_path).st_ino == os.fstat(fd).st_ino:
+            os.unlink(lock_path)
+    except OSError:
+        pass
+    os.close(fd)
+
+
+def csv_header(columns: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=columns).writeheader()
+    return "\ufeff" + buffer.getvalue()
+
+
+_CSV_TOKEN = re.compile(r'"[^"]*"|[^"\n]+|\n|"')
+
+
+def resume_state(path: Path, fmt: str, columns: list[str]) -> tuple[set[tuple[str, str, str, str]], int]:
+    """(keys already written, the length in bytes to keep) of an output to resume."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ResumeRefused(path, "不是 UTF-8 文本，不是本工具写出的结果文件，不能续写") from None
+    if fmt == "csv":
+        return _resume_csv(path, text, columns)
+    return _resume_jsonl(path, text)
+
+
+def _keep(text: str, end: int) -> int:
+    return len(text[:end].encode("utf-8"))
+
+
+def _resume_csv(path: Path, text: str, columns: list[str]) -> tuple[set, int]:
+    header = csv_header(columns)
+    if len(text) < len(header) and header.startswith(text):
+        return set(), 0  # not even the header was written whole: start again
+    if not text.startswith(header):
+        raise ResumeRefused(path, "不是本工具的 CSV 台账（表头不符），不能用 --format csv 续写")
+    last = len(header)
+    for m in _CSV_TOKEN.finditer(text, len(header)):
+        if m.group() == "\n":
+            last = m.end()
+        elif m.group() == '"':
+            break  # a quoted cell cut short: the record it is in goes
+    keys = set()
+    for n, row in enumerate(csv.reader(io.StringIO(text[len(header) : last])), start=2):
+        if len(row) != len(columns):
+            raise ResumeRefused(path, f"第 {n} 条记录有 {len(row)} 列（应为 {len(columns)} 列），不是本工具写出的台账")
+        r = dict(zip(columns, row, strict=True))
+        keys.add((from_cell(r["文件"]), r["case"], r["incident"], r["regime"]))
+    return keys, _keep(text, last)
+
+
+def _resume_jsonl(path: Path, text: str) -> tuple[set, int]:
+    last = text.rfind("\n") + 1  # a last line without its newline was cut short
+    keys = set()
+    for n, line in enumerate(text[:last].splitlines(), start=1):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in KEY_FIELDS):
+            raise ResumeRefused(path, f"第 {n} 行不是本工具写出的 JSON 结论，不能用 --format jsonl 续写")
+        keys.add((record["file"], record["case"], record["incident"], record["regime"]))
+    return keys, _keep(text, last)
