@@ -6,8 +6,10 @@ Decisions: `--decided` generated incidents (benchmarks/generate.py) are decided 
 document; the decided results are recorded through the store API (register.record_rows, 1 000 a
 transaction, a fact file of 1 000 incidents each) as many times as it takes to reach `--records`,
 each copy another incident of one of 20 000 subjects (keys P0…), with a matter from a pool of 40,
-an occurred date and a decision date in 2021–2025.  Then, each as its own process, as a user runs
-them, median of `--runs` (interleaved):
+an occurred date and a decision date in 2021–2025 (deadlines moved with it); of the decisions older
+than 90 days, `--settled` (97 %) have every procedure step done, as an office that keeps its
+register up to date records them (`--settled 0`: every step of every decision still owed).
+Then, each as its own process, as a user runs them, median of `--runs` (interleaved):
 - `rongcuo check` of one 常州 case of subject P42 (a key with earlier records), against the
   register and with --no-register;
 - `rongcuo register due` (JSON to a file) over the whole register, and with --within 7d.
@@ -35,10 +37,11 @@ from generate import generate  # noqa: E402
 
 from rongcuo_asp.factfile import parse_fact_text  # noqa: E402
 from rongcuo_asp.register import prepare, record_rows, sha256  # noqa: E402
-from rongcuo_asp.register_store import open_store  # noqa: E402
+from rongcuo_asp.register_store import OWED_STATUSES, open_store  # noqa: E402
 from rongcuo_asp.results import check_file  # noqa: E402
 
 MATTERS = [f"事由{n:02d}" for n in range(40)]
+TODAY = dt.date(2025, 6, 1)  # `register due --today`
 DECIDED = dt.date(2024, 6, 3)  # the generated incidents' decision date; each copy's deadlines move with its own
 SUBJECTS = 20_000
 
@@ -53,7 +56,7 @@ def decided_rows(count: int) -> tuple[str, list[dict]]:
     return text, rows
 
 
-def fill(db: Path, records: int, decided: int) -> float:
+def fill(db: Path, records: int, decided: int, settled_share: float) -> float:
     text, template = decided_rows(decided)
     rng = random.Random(24)
     store = open_store(True, db)
@@ -71,9 +74,12 @@ def fill(db: Path, records: int, decided: int) -> float:
             decided_on = occurred + dt.timedelta(days=rng.randrange(20, 120))
             result = json.loads(row["result"])
             shift = decided_on - DECIDED
+            settled = decided_on < TODAY - dt.timedelta(days=90) and rng.random() < settled_share
             for p in result["procedure"]:
                 if p.get("due"):
                     p["due"] = (dt.date.fromisoformat(p["due"]) + shift).isoformat()
+                if settled and p["actual"] is None and p["status"] in OWED_STATUSES:  # the office did it
+                    p["actual"], p["status"] = p["due"] or decided_on.isoformat(), "on_time" if p["due"] else "done"
             rows.append(
                 dict(
                     row,
@@ -137,17 +143,36 @@ def timed(args: list[str], env: dict) -> float:
     return time.perf_counter() - start
 
 
+def in_process(case: Path, db: Path, runs: int) -> str:
+    """`check` through the command line in this process, with and without the register (median)."""
+    from click.testing import CliRunner
+
+    from rongcuo_asp.cli import main as cli
+
+    os.environ["RONGCUO_DB"] = str(db)
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(runs * 3):
+        for consult in (True, False):
+            start = time.perf_counter()
+            r = CliRunner().invoke(cli, ["check", str(case), *([] if consult else ["--no-register"])])
+            times[consult].append(time.perf_counter() - start)
+            assert r.exit_code == 0, r.output
+    with_, without = (statistics.median(times[k]) * 1000 for k in (True, False))
+    return f"{with_:.1f} ms with the register, {without:.1f} ms without (+{with_ - without:.1f} ms)"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--decided", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--db", type=Path)
+    ap.add_argument("--settled", type=float, default=0.97, help="share of decisions older than 90 days whose steps are done")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rongcuo-register-bench-"))
     db = args.db or work / "register.sqlite3"
     if not db.exists():
-        seconds = fill(db, args.records, args.decided)
+        seconds = fill(db, args.records, args.decided, args.settled)
         print(
             f"recorded {args.records} decisions in {seconds:.1f} s ({args.records / seconds:,.0f}/s); "
             f"{db.stat().st_size / 1e6:.0f} MB"
@@ -165,8 +190,8 @@ def main() -> None:
     check = {"with": [*rongcuo, "check", str(case)], "without": [*rongcuo, "check", str(case), "--no-register"]}
     out = work / "due.json"
     due = {
-        "all": [*rongcuo, "register", "due", "--today", "2025-06-01", "--format", "json", "-o", str(out)],
-        "7d": [*rongcuo, "register", "due", "--today", "2025-06-01", "--within", "7d", "--format", "json", "-o", str(out)],
+        "all": [*rongcuo, "register", "due", "--today", TODAY.isoformat(), "--format", "json", "-o", str(out)],
+        "7d": [*rongcuo, "register", "due", "--today", TODAY.isoformat(), "--within", "7d", "--format", "json", "-o", str(out)],
     }
     verdict = json.loads(subprocess.run([*check["with"], "--format", "json"], env=env, capture_output=True, text=True).stdout)
     print(f"check of P42 ({earlier} earlier records): {verdict['results'][0]['verdict']}")
@@ -180,6 +205,7 @@ def main() -> None:
     print(
         f"check: {med['with']:.0f} ms with the register, {med['without']:.0f} ms without (+{med['with'] - med['without']:.0f} ms)"
     )
+    print(f"check in one process (the register's own part, without start-up): {in_process(case, db, args.runs)}")
     listed_7d = len(json.loads(out.read_text(encoding="utf-8"))["due"])
     subprocess.run(due["all"], env=env, check=True)
     listed = len(json.loads(out.read_text(encoding="utf-8"))["due"])

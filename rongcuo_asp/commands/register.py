@@ -30,7 +30,7 @@ def _register_errors(fn):
         except ImportRefused as exc:
             fail(f"{click.get_current_context().params.get('file')}:{exc.line}: {exc.text}（未导入任何记录）")
 
-    return guarded(wrapper)
+    return wrapper
 
 
 def _iso_date(ctx, param, value: str | None) -> str | None:
@@ -61,6 +61,7 @@ def _store(write_access: bool):
 @holidays_option
 @register_option
 @_register_errors
+@guarded
 def record(
     file: str, regime: str | None, decision_no: str | None, date: str | None, by: str | None, holidays: str | None
 ) -> None:
@@ -180,10 +181,10 @@ def _due_row(d: dict) -> list[str]:
         d["article"],
         _short(d["regime"]),
         d["subject_key"],
-        d["subject_name"] or "",
+        d["subject_name"] or "—",
         d["incident"],
-        d["matter"] or "",
-        d["decision_no"] or "",
+        d["matter"] or "—",
+        d["decision_no"] or "—",
         str(d["record"]),
     ]
 
