@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from .factfile import FactFile
+from .factfile import FactFile, Term
 from .register_store import SCHEMA_VERSION, RegisterError, Store, derive
 from .vocabulary import vocabulary
 
@@ -58,6 +58,12 @@ def file_path(ff: FactFile) -> str:
 def subject_keys(ff: FactFile) -> dict[str, list[str]]:
     """Each subject's stated keys (subject_key/2), distinct, in file order."""
     return {s: list(dict.fromkeys(k[0] for k in subj.records.get("subject_key", []))) for s, subj in ff.subjects.items()}
+
+
+def matter_term(term: Term) -> str:
+    """A matter as the repeat pre-pass compares it: a constant or a quoted string as written, a
+    number as clingo reads it (012 is 12)."""
+    return str(int(term.value)) if term.kind == "number" else str(term)
 
 
 @cache
@@ -116,7 +122,7 @@ def prepare(ff: FactFile, text: str, results: list[dict], decision_no: str | Non
                 "regime": r["regime"],
                 "file_sha256": digest,
                 "subject": inc.subject,
-                "matter": str(inc.matter.value) if inc.matter else None,
+                "matter": matter_term(inc.matter.value) if inc.matter else None,
                 "occurred": inc.dates["occurred"].value.isoformat() if "occurred" in inc.dates else None,
                 "verdict": r["verdict"],
                 "outcome": r["outcome"],

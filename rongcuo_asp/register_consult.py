@@ -33,7 +33,7 @@ _META = "rongcuo.register"
 
 # What may stand in the pre-pass program as a matter or a date: a constant or a string literal,
 # an ISO date.  A record imported from elsewhere cannot put a rule into the program.
-_TERM = re.compile(r'[a-z_][A-Za-z0-9_\']*|"(?:[^"\\\n]|\\.)*"')
+_TERM = re.compile(r'[a-z_][A-Za-z0-9_\']*|-?\d+|"(?:[^"\\\n]|\\.)*"')
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -135,9 +135,10 @@ def _same(prior: Prior, ff: FactFile, inc: Incident) -> bool:
     return prior.path == file_path(ff) or (occurred is not None and occurred == prior.occurred)
 
 
-def earlier_facts(ff: FactFile) -> list[str]:
-    """The pre-pass facts of the register's earlier incidents of the file's subjects (none when
-    the register is not consulted or no subject has a key)."""
+def earlier_incidents(ff: FactFile) -> list[tuple[str, str, str, str | None]]:
+    """(subject, constant, matter as a term, occurred) of each of the register's earlier incidents
+    of the file's subjects, for the repeat pre-pass (none when the register is not consulted or no
+    subject has a key)."""
     consulted = _consulted()
     if consulted is None:
         return []
@@ -146,17 +147,25 @@ def earlier_facts(ff: FactFile) -> list[str]:
     if store is None:
         return []
     taken = {*ff.cases, *ff.subjects, *ff.incidents}
-    facts = []
+    out = []
     with store.guard():
         for subject, keys in keyed.items():
             own = [i for i in ff.incidents.values() if i.subject == subject]
             for key in keys:
                 for prior in consulted.priors(key):
-                    if prior.name in taken or any(_same(prior, ff, i) for i in own):
-                        continue
-                    facts.append(f"incident({subject},{prior.name}). matter({prior.name},{prior.matter}).")
-                    if prior.occurred:
-                        facts.append(f'date({prior.name},occurred,"{prior.occurred}").')
+                    if prior.name not in taken and not any(_same(prior, ff, i) for i in own):
+                        assert prior.matter is not None
+                        out.append((subject, prior.name, prior.matter, prior.occurred))
+    return out
+
+
+def earlier_facts(ff: FactFile) -> list[str]:
+    """The same as facts of encodings/repeat.lp's program."""
+    facts = []
+    for subject, name, matter, occurred in earlier_incidents(ff):
+        facts.append(f"incident({subject},{name}). matter({name},{matter}).")
+        if occurred:
+            facts.append(f'date({name},occurred,"{occurred}").')
     return facts
 
 
