@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from . import explain
@@ -21,10 +22,13 @@ from .results import (
 )
 from .schema import Record
 from .vocabulary import vocabulary
-from .whatif import Change, whatif
+from .whatif import Change, establish, whatif
+from .whatif import group_ranges as ranges_of
 
 OUTCOMES = tuple(o for o in vocabulary().outcomes if o != "undetermined")  # exempt, mitigate; reduce/lighter where a text separates them
 MAX_CHANGES = vocabulary().data["bounds"]["max_changes"]
+# explain's facts to establish: past this many for a verdict, "at least N" is said, not enumerated
+ESTABLISH_BOUND = vocabulary().data["bounds"]["establish"]
 # The ground atoms that decide each verdict (from the atoms table): the scenario for 可容错, scope
 # grounds against for 不适用本办法, every other ground against for 不予容错; an outcome, its degree.
 _DECIDING_ATOMS = {
@@ -75,14 +79,28 @@ def explain_incident(ci: CaseIncident, regime: str, contrast: str | None) -> dic
     if result["verdict"] == "undetermined":
         kept = set(known) | _fixed(ci)  # what is established stays: only unknown facts are to be established
         for verdict in possible:
-            found = alternatives(ci, regime, verdict, kept, MAX_CHANGES)
+            exact = establish(regime, known, verdict, kept, decision.missing, ESTABLISH_BOUND)
+            if exact is None:  # more than the bound: said, not enumerated
+                out["to_establish"].append(
+                    {
+                        "verdict": verdict,
+                        "count": ESTABLISH_BOUND + 1,  # at least
+                        "bounded": True,
+                        "bound": ESTABLISH_BOUND,
+                        "alternatives": [],
+                        "total": 0,
+                        "facts": [],
+                    }
+                )
+                continue
+            found = alternatives(ci, regime, verdict, kept, MAX_CHANGES, exact, LISTED)
             if found["findings"]:
                 out["to_establish"].append(
                     {
                         "verdict": verdict,
                         "count": len(found["findings"][0]["changes"]),  # cardinality-minimal: the fewest facts
-                        "alternatives": found["findings"][:LISTED],
-                        "total": len(found["findings"]),
+                        "alternatives": found["findings"],
+                        "total": found["total"],
                         "facts": found["findings"][0]["facts"],
                     }
                 )
@@ -156,17 +174,30 @@ def group_ranges(alts: list[list[Change]], s) -> list[list[tuple[Change, list]]]
     return [[(c, [v for v in s.values[k] if v in vals]) for k, (c, vals) in g.items()] for g in groups]
 
 
-def alternatives(ci: CaseIncident, regime: str, target: str, kept: set, max_changes: int) -> dict:
-    """The cardinality-minimal change sets for `target`, exact and grouped into ranges, with the
-    articles that decide the target after each (its scenario item, for 「可容错」)."""
+def alternatives(
+    ci: CaseIncident,
+    regime: str,
+    target: str,
+    kept: set,
+    max_changes: int,
+    exact: list[list[Change]] | None = None,
+    listed: int | None = None,
+) -> dict:
+    """The cardinality-minimal change sets for `target` (`exact`, when already found), exact and
+    grouped into ranges, with the articles that decide the target after each (its scenario item,
+    for 「可容错」); only the first `listed` groups are described when given, `total` counts all."""
     s = solver(regime)
     inc, known = ci.inc, ci.known
-    exact = whatif(regime).alternatives(known, target, kept, max_changes)
+    if exact is None:
+        exact = whatif(regime).alternatives(known, target, kept, max_changes)
+    groups = ranges_of(exact, s.values)
     findings = []
-    for group in group_ranges(exact, s):
+    for group in groups[:listed]:
         after = dict(known)
         after.update({c.key: values[0] for c, values in group})
-        decided = s.decide(after)
+        # the deciding articles read only what holds in every completion after the change
+        mode = "auto" if all(k in after for k in s.relevant) else "cautious"  # as decide() does
+        cautious = s._consequences(after, mode)
         findings.append(
             {
                 "changes": [
@@ -180,10 +211,10 @@ def alternatives(ci: CaseIncident, regime: str, target: str, kept: set, max_chan
                     for c, values in group
                 ],
                 "facts": [fact_text(inc, c.key, values[0]) for c, values in group],
-                "articles": decided_articles(decided, target),
+                "articles": decided_articles(SimpleNamespace(cautious=cautious), target),
             }
         )
-    return {"exact": exact, "findings": findings}
+    return {"exact": exact, "findings": findings, "total": len(groups)}
 
 
 def whatif_incident(ci: CaseIncident, regime: str, target: str, keep: tuple[str, ...], max_changes: int) -> dict:

@@ -6,6 +6,11 @@ about facts left unknown, so each optimal candidate is checked for entailment on
 a candidate that fails yields a counterexample completion, added to the master as a constraint
 (some change must contradict it).  The loop ends when the optimal candidates are all entailed
 (then they are exactly the minimal alternatives) or none is left.
+
+The facts still to establish for a verdict (explain) are the same question with only unknown facts
+set: `establish` answers sets of one or two facts by satisfiability checks over the incident's
+difference-making facts alone (a fact of a subset-minimal set always makes a difference), runs the
+loop above only beyond, and stops past a bound (more facts than that remain: said, not enumerated).
 """
 
 from __future__ import annotations
@@ -155,3 +160,113 @@ class WhatIf:
 @cache
 def whatif(regime: str) -> WhatIf:
     return WhatIf(regime)
+
+
+def establish(
+    regime: str, known: dict[FactKey, object], goal: str, kept: set[FactKey], missing: list[FactKey], bound: int
+) -> list[list[Change]] | None:
+    """Every cardinality-minimal set of unknown facts whose establishment entails `goal`, as
+    `whatif(regime).alternatives(known, goal, kept, bound)` gives them (same sets, same order) when
+    `kept` holds every known key; None when no set of at most `bound` facts does (the bound is hit).
+
+    `missing` are the incident's difference-making unknown facts: a fact of a subset-minimal set
+    makes a difference (the completion refuting the set without it and the same completion with
+    it differ in that fact alone and decide differently), so sets of one or two are found among
+    their values by one satisfiability check each, a counterexample ruling out every set it
+    contains.  Beyond two, the master program's loop, asked for at most `bound` changes."""
+    s = solver(regime)
+    cands = [(k, v) for k in missing if k not in kept and k not in known for v in s.values[k]]
+    small = _small_sets(s, known, goal, cands) if len(cands) <= FAST_CANDIDATES else None
+    if small is None:
+        found = whatif(regime).alternatives(known, goal, kept, bound)
+        return found or None
+    rank = {k: n for n, k in enumerate(s.legal_order(s.relevant, known))}
+
+    def order(c: Change) -> tuple[int, int]:  # as WhatIf.alternatives orders them
+        return rank[c.key], s.values[c.key].index(c.new)
+
+    alts = [sorted((Change(k, None, v) for k, v in kvs), key=order) for kvs in small]
+    return sorted(alts, key=lambda cs: [order(c) for c in cs])
+
+
+FAST_CANDIDATES = 40  # candidate values beyond which pairs are left to the master program
+
+
+def _small_sets(s: RegimeSolver, known: dict[FactKey, object], goal: str, cands: list) -> list[list] | None:
+    """All sets of one candidate value that entail `goal`, else all sets of two; None when none does."""
+    assumed = [-s.goal_literal(goal), *s.assumptions(known)]
+    lits = [s.literals[kv] for kv in cands]
+    seen = [False] * len(cands)  # true in some counterexample
+    together: list[set[int]] = [set() for _ in cands]  # the values true with each in some counterexample
+
+    def read(model: clingo.Model) -> None:  # the candidate values true in the counterexample
+        cex.clear()
+        cex.update(n for n, lit in enumerate(lits) if model.is_true(lit))
+
+    cex: set[int] = set()
+
+    def entailed(extra: list[int]) -> bool:
+        s._configure("auto", 1)
+        if not s.ctl.solve(assumptions=[*assumed, *(lits[n] for n in extra)], on_model=read).satisfiable:
+            return True
+        for n in cex:
+            seen[n] = True
+            together[n] |= cex
+        return False
+
+    singles = [[cands[n]] for n in range(len(cands)) if not seen[n] and entailed([n])]
+    if singles:
+        return singles
+    pairs = []
+    for n in range(len(cands)):
+        for m in range(n + 1, len(cands)):
+            if cands[m][0] != cands[n][0] and m not in together[n] and entailed([n, m]):
+                pairs.append([cands[n], cands[m]])
+    return pairs or None
+
+
+Group = dict[FactKey, tuple[Change, frozenset]]
+
+
+def group_ranges(alts: list[list[Change]], values: dict[FactKey, list[object]]) -> list[list[tuple[Change, list]]]:
+    """Alternatives that differ only in the value of one fact become one, with the set of values
+    (a range of the scale).  The same groups as merging, again and again, the first two (in list
+    order) that have the same facts and differ in one value set — each merge joins A x B and
+    A' x B into (A | A') x B, so a group stands for exactly the alternatives it merged — found
+    without rescanning: only groups with the same facts can merge, and after a merge only pairs
+    with the merged group are new.  Values are kept in scale order."""
+    groups: list[Group] = [{c.key: (c, frozenset([c.new])) for c in alt} for alt in alts]
+    by_facts: dict[frozenset, list[int]] = {}
+    for n, g in enumerate(groups):
+        by_facts.setdefault(frozenset(g), []).append(n)
+    kept = sorted(n for same in by_facts.values() for n in _merge_all(groups, same))
+    return [[(c, [v for v in values[k] if v in vals]) for k, (c, vals) in groups[n].items()] for n in kept]
+
+
+def _merge_all(groups: list[Group], live: list[int]) -> list[int]:
+    """Merge groups (indices in list order, same facts) as the first mergeable pair first would."""
+    live = list(live)
+    p = 0
+    while p < len(live):
+        m = next((m for m in range(p + 1, len(live)) if _join(groups[live[p]], groups[live[m]])), None)
+        if m is None:
+            p += 1
+            continue
+        del live[m]
+        while True:  # the merged group may now merge with an earlier one: that pair comes first
+            x = next((x for x in range(p) if _join(groups[live[x]], groups[live[p]])), None)
+            if x is None:
+                break
+            del live[p]
+            p = x
+    return live
+
+
+def _join(a: Group, b: Group) -> bool:
+    """Merge b into a if they differ in the value set of exactly one fact."""
+    differ = [k for k in a if a[k][1] != b[k][1]]
+    if len(differ) != 1:
+        return False
+    k = differ[0]
+    a[k] = (a[k][0], a[k][1] | b[k][1])
+    return True
