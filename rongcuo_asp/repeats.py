@@ -1,45 +1,85 @@
-"""The cross-incident pre-pass: repeats derived from `matter` and `occurred` dates (encodings/repeat.lp)."""
+"""The cross-incident pre-pass: repeats derived from `matter` and `occurred` dates.
+
+The rules are encodings/repeat.lp's (its comments state the reading); they are applied here group
+by group, a group being the incidents of one subject with one matter, its dates sorted once, so a
+file of 50 000 incidents of one matter takes a moment instead of a quadratic grounding.
+`verify` proves repeat.lp's properties; tests check this pass against repeat.lp on every file.
+
+    repeat_of(J, I)   I and J in one group, both dated, I's date before J's
+    derived(I, true)  I repeats some incident;  derived(I, false)  it repeats none, and is settled
+    unsettled(I)      some other incident of the group is undated, or I is, or shares I's date
+"""
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-import clingo
-
-from .encoding import shared_part
 from .factfile import FactFile
+
+# (subject, incident, matter as an ASP term, occurred date "YYYY-MM-DD" or None): an incident from
+# outside the file (the case register's earlier records) that takes part in the pre-pass.
+Extra = tuple[str, str, str, "str | None"]
+
+
+class _Earlier(Mapping[str, list[str]]):
+    """Later incident -> the earlier ones (in the file's order, as reports list them), computed on demand from sorted groups:
+    n incidents of one matter have n²/2 pairs, which nothing needs all at once."""
+
+    def __init__(self, order: dict[str, int]) -> None:
+        self.order = order
+        self._where: dict[str, tuple[list[str], list[str], str]] = {}  # incident -> (dates, ids, own date)
+
+    def add(self, dates: list[str], ids: list[str]) -> None:
+        for d, i in zip(dates, ids, strict=True):
+            if dates[0] < d:
+                self._where[i] = (dates, ids, d)
+
+    def __getitem__(self, incident: str) -> list[str]:
+        dates, ids, own = self._where[incident]
+        return sorted(ids[: bisect.bisect_left(dates, own)], key=self.order.__getitem__)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
 
 
 @dataclass
 class Repeats:
     derived: dict[str, bool] = field(default_factory=dict)  # incident -> derived repeated_error
-    earlier: dict[str, list[str]] = field(default_factory=dict)  # later incident -> earlier ones
+    earlier: Mapping[str, list[str]] = field(default_factory=dict)  # later incident -> earlier ones
     unsettled: set[str] = field(default_factory=set)
 
 
-def derive_repeats(ff: FactFile) -> Repeats:
+def derive_repeats(ff: FactFile, extra: Iterable[Extra] = ()) -> Repeats:
+    groups: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    for inc in ff.incidents.values():
+        if inc.matter is not None:
+            occurred = inc.dates.get("occurred")
+            term = inc.matter.value
+            matter = str(int(term.value)) if term.kind == "number" else str(term)  # 012 is 12, as in clingo
+            groups.setdefault((inc.subject, matter), []).append((inc.id, occurred.value.isoformat() if occurred else None))
+    for subject, incident, matter, day in extra:
+        groups.setdefault((subject, matter), []).append((incident, day))
     out = Repeats()
-    with_matter = [i for i in ff.incidents.values() if i.matter is not None]
-    if len(with_matter) < 2:
-        return out
-    facts = []
-    for inc in with_matter:
-        assert inc.matter is not None
-        facts.append(f"incident({inc.subject},{inc.id}). matter({inc.id},{inc.matter.value!s}).")
-        if "occurred" in inc.dates:
-            facts.append(f'date({inc.id},occurred,"{inc.dates["occurred"].value.isoformat()}").')
-    ctl = clingo.Control(["--warn=none"])
-    ctl.add("base", [], shared_part("repeat.lp") + "\n".join(facts))
-    ctl.ground([("base", [])])
-    with ctl.solve(yield_=True) as handle:
-        for model in handle:
-            for sym in model.symbols(shown=True):
-                args = [a.name for a in sym.arguments]
-                if sym.name == "derived":
-                    out.derived[args[0]] = args[1] == "true"
-                elif sym.name == "repeat_of":
-                    out.earlier.setdefault(args[0], []).append(args[1])
-                elif sym.name == "unsettled":
-                    out.unsettled.add(args[0])
-    out.unsettled -= {i for i, v in out.derived.items() if v}
+    earlier = _Earlier({i: n for n, (i, _) in enumerate(m for ms in groups.values() for m in ms)})
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        dated = sorted((d, i) for i, d in members if d is not None)
+        dates, ids = [d for d, _ in dated], [i for _, i in dated]
+        earlier.add(dates, ids)
+        some_undated = len(dated) < len(members)
+        for n, (d, i) in enumerate(dated):
+            if n and dates[0] < d:
+                out.derived[i] = True
+            elif some_undated or (n + 1 < len(dates) and dates[n + 1] == d) or (n and dates[n - 1] == d):
+                out.unsettled.add(i)
+            else:
+                out.derived[i] = False
+        out.unsettled |= {i for i, d in members if d is None}
+    out.earlier = earlier
     return out

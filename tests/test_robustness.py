@@ -227,3 +227,70 @@ def test_missing_is_exactly_the_difference_making_facts(regime, data):
         if len(verdicts) > 1 and any(len({p[0] for vs, p in pair_of.items() if vs[n] == value}) == 1 for value in s.values[k])
     }
     assert set(d.decisive) == decisive
+
+
+def _repeats_by_clingo(ff):
+    """encodings/repeat.lp itself, ground by clingo (what verify proves): the reference for the pre-pass."""
+    import clingo
+
+    from rongcuo_asp.encoding import shared_part
+
+    facts = []
+    for inc in ff.incidents.values():
+        if inc.matter is not None:
+            facts.append(f"incident({inc.subject},{inc.id}). matter({inc.id},{inc.matter.value!s}).")
+            if "occurred" in inc.dates:
+                facts.append(f'date({inc.id},occurred,"{inc.dates["occurred"].value.isoformat()}").')
+    ctl = clingo.Control(["--warn=none"])
+    ctl.add("base", [], shared_part("repeat.lp") + "\n".join(facts))
+    ctl.ground([("base", [])])
+    derived, earlier, unsettled = {}, {}, set()
+    with ctl.solve(yield_=True) as handle:
+        for model in handle:
+            for sym in model.symbols(shown=True):
+                args = [a.name for a in sym.arguments]
+                if sym.name == "derived":
+                    derived[args[0]] = args[1] == "true"
+                elif sym.name == "repeat_of":
+                    earlier.setdefault(args[0], []).append(args[1])
+                elif sym.name == "unsettled":
+                    unsettled.add(args[0])
+    return derived, earlier, unsettled - {i for i, v in derived.items() if v}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["s1", "s2"]),
+            st.sampled_from(['"a"', '"b"', "a", "1"]),
+            st.sampled_from([None, "2024-01-01", "2024-01-02", "2024-01-03"]),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_the_repeat_pre_pass_is_repeat_lp(incidents):
+    lines = ["case(c1).", "subject(c1,s1).", "subject(c1,s2)."]
+    for n, (subject, matter, day) in enumerate(incidents):
+        lines += [f"incident({subject},i{n}).", f"matter(i{n},{matter})."] + ([f'date(i{n},occurred,"{day}").'] if day else [])
+    ff = parse_fact_text("\n".join(lines).encode())
+    reps = derive_repeats(ff)
+    derived, earlier, unsettled = _repeats_by_clingo(ff)
+    assert reps.derived == derived and reps.unsettled == unsettled
+    assert {k: reps.earlier[k] for k in reps.earlier} == earlier  # the same incidents, in the same order
+
+
+def test_fifty_thousand_incidents_of_one_matter_take_seconds():
+    import time
+
+    lines = ["case(c1).", "subject(c1,s1)."]
+    for n in range(50_000):
+        day = f"{2000 + n % 20}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        lines += [f"incident(s1,i{n}).", f'matter(i{n},"容缺受理").', f'date(i{n},occurred,"{day}").']
+    ff = parse_fact_text("\n".join(lines).encode())
+    start = time.perf_counter()
+    reps = derive_repeats(ff)
+    assert time.perf_counter() - start < 5
+    assert len(reps.derived) + len(reps.unsettled) == 50_000 and sum(reps.derived.values()) > 49_000
+    assert reps.earlier["i1"] == [i for i in reps.earlier["i1"]]  # computed on demand, not n²/2 lists
