@@ -1,0 +1,190 @@
+"""explain's facts to establish, bounded and fast (issue 20 item 14, issue 23 goal 2): a sparse
+incident says that more than the bound remain instead of enumerating; below the bound the sets
+are exactly the cardinality-minimal ones the whatif loop gives, each deciding the verdict."""
+
+import itertools
+import json
+import random
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from rongcuo_asp import whatif as whatif_module
+from rongcuo_asp.cli import main
+from rongcuo_asp.factfile import parse_fact_text, read_fact_file
+from rongcuo_asp.factkey import FactKey
+from rongcuo_asp.questions import _fixed, explain_incident, per_incident
+from rongcuo_asp.reasoner import solver
+from rongcuo_asp.vocabulary import vocabulary
+from rongcuo_asp.whatif import Change, establish, group_ranges, whatif
+
+SCEN = REPO / "facts" / "scenarios"
+BOUND = vocabulary().data["bounds"]["establish"]
+REGIMES = list(vocabulary().regimes)
+EMPTY = "case(c1).\nsubject(c1, s1).\nincident(s1, i1).\n"
+INDIVIDUAL = EMPTY + "subject_kind(s1, individual).\n"
+
+
+def incident(text: str):
+    [ci] = per_incident(parse_fact_text(text.encode(), "sparse.lp"), None)
+    return ci
+
+
+def entails(regime: str, facts: dict, goal: str) -> bool:
+    s = solver(regime)
+    sat, _, _ = s.solve_once([-s.goal_literal(goal), *s.assumptions(facts)])
+    return not sat
+
+
+def test_empty_incident_under_every_regime_says_the_bound_was_hit(tmp_path):
+    path = tmp_path / "empty.lp"
+    path.write_text(EMPTY, encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(path), "--regime", "all", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["explanations"]
+    assert [e["regime"] for e in items] == REGIMES
+    for e in items:
+        assert e["verdict"] == "undetermined"
+        by = {t["verdict"]: t for t in e["to_establish"]}
+        # 可容错 needs more facts than the bound in every regime (11 to 23 when enumerated)
+        assert by["tolerable"] == {
+            "verdict": "tolerable",
+            "count": BOUND + 1,
+            "bounded": True,
+            "bound": BOUND,
+            "alternatives": [],
+            "total": 0,
+            "facts": [],
+        }
+        # one fact puts the subject out of scope: found, not bounded
+        assert by["not_applicable"]["count"] == 1 and "bounded" not in by["not_applicable"]
+
+
+def test_bounded_means_no_set_within_the_bound():
+    """Unbounded, the whatif loop needs more than the bound for 可容错 of an empty incident."""
+    ci = incident(EMPTY)
+    known, kept = ci.known, set(ci.known) | _fixed(ci)
+    assert establish("beijing", known, "tolerable", kept, solver("beijing").decide(known).missing, BOUND) is None
+    full = whatif("beijing").alternatives(known, "tolerable", kept, 60)
+    assert full and len(full[0]) > BOUND
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+@pytest.mark.parametrize("text", [EMPTY, INDIVIDUAL], ids=["empty", "individual"])
+def test_sets_found_under_the_bound_are_cardinality_minimal_and_decide(regime, text):
+    ci = incident(text)
+    s = solver(regime)
+    known, kept = ci.known, set(ci.known) | _fixed(ci)
+    d = s.decide(known)
+    verdicts = sorted({a.args[0] for a in d.brave if a.name == "verdict"})
+    found_any = False
+    for verdict in verdicts:
+        sets = establish(regime, known, verdict, kept, d.missing, BOUND)
+        if sets is None:
+            continue
+        found_any = True
+        sizes = {len(alt) for alt in sets}
+        assert len(sizes) == 1 and sizes.pop() <= BOUND
+        for alt in sets:
+            facts = {c.key: c.new for c in alt}
+            assert all(c.old is None and c.key not in known for c in alt)  # only unknown facts
+            assert entails(regime, {**known, **facts}, verdict), (verdict, alt)
+            for k in facts:  # subset-minimal: no fact of the set can be left out
+                assert not entails(regime, {**known, **{x: v for x, v in facts.items() if x != k}}, verdict)
+        if len(sets[0]) <= 2:  # cardinality-minimal: no smaller set decides it (checked exhaustively)
+            values = [(k, v) for k in s.deciding if k not in known for v in s.values[k]]
+            for smaller in itertools.combinations(values, len(sets[0]) - 1):
+                if len({k for k, _ in smaller}) == len(smaller):
+                    assert not entails(regime, {**known, **dict(smaller)}, verdict)
+    assert found_any
+
+
+UNDETERMINED = [
+    ("beijing/undetermined_two_unknowns.lp", "beijing"),
+    ("beijing/three_unknown_levels.lp", "beijing"),
+    ("changzhou_edu/undetermined_remedied.lp", "changzhou_edu"),
+    ("university/undetermined_accident_unknown.lp", "university"),
+    ("xsbn_college/undetermined_exclusion_unknown.lp", "xsbn_college"),
+    ("youxian/sparse_emergency.lp", "youxian"),
+]
+
+
+@pytest.mark.parametrize("path, regime", UNDETERMINED)
+def test_fast_path_gives_the_same_to_establish_as_the_whatif_loop(path, regime, monkeypatch):
+    ff = read_fact_file(SCEN / path)
+    for ci in per_incident(ff, None):
+        fast = explain_incident(ci, regime, None)
+        assert fast["to_establish"], path
+        monkeypatch.setattr(whatif_module, "FAST_CANDIDATES", -1)  # every set from the whatif loop
+        slow = explain_incident(ci, regime, None)
+        monkeypatch.undo()
+        assert fast["to_establish"] == slow["to_establish"]
+
+
+@pytest.mark.parametrize("path, regime", UNDETERMINED)
+def test_fast_path_sets_equal_the_unbounded_loop(path, regime):
+    """The exact sets, before grouping, against the loop with its own bound (60)."""
+    ci = per_incident(read_fact_file(SCEN / path), None)[0]
+    s = solver(regime)
+    known, kept = ci.known, set(ci.known) | _fixed(ci)
+    d = s.decide(known)
+    for verdict in sorted({a.args[0] for a in d.brave if a.name == "verdict"}):
+        loop = whatif(regime).alternatives(known, verdict, kept, 60)
+        got = establish(regime, known, verdict, kept, d.missing, BOUND)
+        if loop and len(loop[0]) <= BOUND:
+            key = lambda alts: [[(c.key, c.old, c.new) for c in alt] for alt in alts]  # noqa: E731
+            assert got is not None and key(got) == key(loop), (path, verdict)
+        else:
+            assert got is None
+
+
+def _naive_ranges(alts, values):
+    """The grouping as first written: merge the first mergeable pair in list order, rescan."""
+    groups = [{c.key: (c, frozenset([c.new])) for c in alt} for alt in alts]
+    merged = True
+    while merged:
+        merged = False
+        for n, a in enumerate(groups):
+            for m in range(n + 1, len(groups)):
+                b = groups[m]
+                if a.keys() != b.keys():
+                    continue
+                differ = [k for k in a if a[k][1] != b[k][1]]
+                if len(differ) == 1:
+                    k = differ[0]
+                    a[k] = (a[k][0], a[k][1] | b[k][1])
+                    del groups[m]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [[(c, [v for v in values[k] if v in vals]) for k, (c, vals) in g.items()] for g in groups]
+
+
+def test_grouping_into_ranges_is_the_first_pair_first_merge():
+    keys = [FactKey.level(d) for d in ("harm", "accident", "environment", "recovery")]
+    values = {k: list(range(5)) for k in keys}
+    rng = random.Random(7)
+    norm = lambda gs: [[(c.key, c.new, tuple(v)) for c, v in g] for g in gs]  # noqa: E731
+    merged_some = 0
+    for _ in range(400):
+        unique = {}
+        for _ in range(rng.randint(0, 20)):
+            alt = [Change(k, None, rng.randint(0, 4)) for k in rng.sample(keys, rng.randint(1, 3))]
+            unique.setdefault(frozenset((c.key, c.new) for c in alt), alt)
+        alts = list(unique.values())
+        want = norm(_naive_ranges(alts, values))
+        assert norm(group_ranges(alts, values)) == want
+        merged_some += len(want) < len(alts)
+    assert merged_some > 100  # the cases exercise merging, chains of merges included
+
+
+@pytest.mark.xfail(strict=True, reason="needs the bounded sentence in documents._establish_node (explain-speed report)")
+def test_text_says_the_bound_was_hit(tmp_path):
+    path = tmp_path / "empty.lp"
+    path.write_text(EMPTY, encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(path), "--regime", "beijing"])
+    assert result.exit_code == 0, result.output
+    assert f"若要认定为「可容错」，至少还需查明 {BOUND + 1} 项以上事实" in result.stdout
+    assert f"上限 {BOUND} 项" in result.stdout
