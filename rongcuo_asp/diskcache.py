@@ -1,20 +1,46 @@
 """A small on-disk cache of data derived from the package's own files, to keep start-up short.
 
 Entries are JSON (nothing read back can run code) holding the text they were derived from, which
-must equal the text at hand, so an edited encoding is simply a miss.  The directory is $RONGCUO_CACHE_DIR, else
-$XDG_CACHE_HOME/rongcuo-asp, else ~/.cache/rongcuo-asp; RONGCUO_CACHE_DIR=off turns it off.  Any
-problem reading or writing is a miss: the cache never changes an answer, only its cost.
+must equal the text at hand, so an edited encoding is simply a miss.  Entries are also keyed by
+the reader: the package version, SCHEMA and a digest of the modules that derive and read them, so
+an upgrade (or any edit of the reader) is a miss too, never an old answer.  The directory is
+$RONGCUO_CACHE_DIR, else $XDG_CACHE_HOME/rongcuo-asp, else ~/.cache/rongcuo-asp (created 0700);
+RONGCUO_CACHE_DIR=off turns it off.  A directory another user may write (group or other write
+bit, or owned by someone else) is not used: one warning, and the tool runs without a cache.
+Entries are written to a temporary file with an unpredictable name created exclusively, then
+renamed.  Any problem reading or writing is a miss: the cache never changes an answer, only its cost.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import zlib
+import stat
+import sys
+import tempfile
+from functools import cache
 from pathlib import Path
 
+SCHEMA = 2  # the layout of entries and of the values stored; bump when either changes
+_READERS = ("diskcache.py", "encoding.py", "vocabcheck.py")
 
-def _directory() -> Path | None:
+
+@cache
+def reader() -> str:
+    """What an entry must have been written by: version, schema, and the readers' source digest."""
+    from . import __version__
+
+    digest = hashlib.sha256()
+    for name in _READERS:
+        try:
+            digest.update((Path(__file__).parent / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return f"{__version__}/{SCHEMA}/{digest.hexdigest()[:16]}"
+
+
+def _configured() -> Path | None:
     explicit = os.environ.get("RONGCUO_CACHE_DIR")
     if explicit == "off":
         return None
@@ -24,33 +50,61 @@ def _directory() -> Path | None:
     return Path(base) / "rongcuo-asp"
 
 
-def _entry(kind: str, source: str) -> Path | None:
-    directory = _directory()
+_warned: set[str] = set()
+
+
+def _directory(create: bool) -> Path | None:
+    """The cache directory if it is safe to use (see the module docstring), else None."""
+    directory = _configured()
     if directory is None:
         return None
-    return directory / f"{kind}-{zlib.crc32(source.encode()):08x}-{len(source)}.json"
+    try:
+        if create:
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(directory)
+    except OSError:
+        return None
+    if stat.S_ISDIR(info.st_mode) and not info.st_mode & 0o022 and info.st_uid in (os.geteuid(), 0):
+        return directory
+    if str(directory) not in _warned:
+        _warned.add(str(directory))
+        sys.stderr.write(
+            f"警告：缓存目录 {directory} 可被其他用户写入（或不属于当前用户），本次不使用缓存；请执行 chmod go-w。\n"
+        )
+    return None
+
+
+def _entry(directory: Path, kind: str, source: str) -> Path:
+    key = hashlib.sha256(f"{reader()}\n{kind}\n{source}".encode()).hexdigest()[:32]
+    return directory / f"{kind}-{key}.json"
 
 
 def load(kind: str, source: str) -> object | None:
-    """What was stored for `source` (the text it was derived from), or None."""
-    entry = _entry(kind, source)
+    """What was stored for `source` (the text it was derived from) by this reader, or None."""
+    directory = _directory(create=False)
+    if directory is None:
+        return None
     try:
-        stored = json.loads(entry.read_text(encoding="utf-8")) if entry else None
+        stored = json.loads(_entry(directory, kind, source).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(stored, dict) or stored.get("source") != source:  # the name is only a checksum
-        return None
+    if not isinstance(stored, dict) or stored.get("reader") != reader() or stored.get("source") != source:
+        return None  # the name is only a digest
     return stored.get("value")
 
 
 def store(kind: str, source: str, value: object) -> None:
-    entry = _entry(kind, source)
-    if entry is None:
+    directory = _directory(create=True)
+    if directory is None:
+        return
+    entry = _entry(directory, kind, source)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{entry.stem}.", suffix=".tmp")  # O_EXCL
+    except OSError:
         return
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"source": source, "value": value}, ensure_ascii=False), encoding="utf-8")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"reader": reader(), "source": source, "value": value}, fh, ensure_ascii=False)
         os.replace(tmp, entry)  # readers see the whole entry or none
     except OSError:
-        pass
+        Path(tmp).unlink(missing_ok=True)

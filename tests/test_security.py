@@ -191,3 +191,51 @@ def test_statements_are_counted_before_the_full_parse(monkeypatch):
     assert "bad.lp:1: 事实过多（上限 50 条）" in message
     message = refusal("case(c1).\n" * 60)  # one fact a line: refused by the fast path itself
     assert "bad.lp:51: 事实过多（上限 50 条）" in message
+
+
+# -- the start-up cache ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    directory.mkdir(mode=0o700)
+    monkeypatch.setenv("RONGCUO_CACHE_DIR", str(directory))
+    return directory
+
+
+def test_an_upgrade_misses_the_cache(cache_dir, monkeypatch):
+    import rongcuo_asp
+    from rongcuo_asp import diskcache
+
+    diskcache.store("rules", "source text", {"rules": "as read by 0.1"})
+    assert diskcache.load("rules", "source text") == {"rules": "as read by 0.1"}
+    monkeypatch.setattr(rongcuo_asp, "__version__", "9.9.9")
+    if hasattr(diskcache, "reader"):
+        diskcache.reader.cache_clear()
+        monkeypatch.setattr(diskcache, "reader", diskcache.reader.__wrapped__)
+    assert diskcache.load("rules", "source text") is None  # another version reads rules its own way
+
+
+def test_a_planted_link_in_the_cache_directory_clobbers_nothing(cache_dir, tmp_path):
+    import zlib
+
+    from rongcuo_asp import diskcache
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    source = "source text"
+    predictable = f"rules-{zlib.crc32(source.encode()):08x}-{len(source)}.{os.getpid()}.tmp"  # the old name
+    (cache_dir / predictable).symlink_to(victim)
+    diskcache.store("rules", source, {"x": 1})
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert diskcache.load("rules", source) == {"x": 1}
+
+
+def test_a_cache_directory_others_may_write_is_not_used(cache_dir, capfd):
+    from rongcuo_asp import diskcache
+
+    cache_dir.chmod(0o777)
+    diskcache.store("rules", "source text", {"x": 1})
+    assert not list(cache_dir.glob("*.json")) and diskcache.load("rules", "source text") is None
+    assert "缓存目录" in capfd.readouterr().err
