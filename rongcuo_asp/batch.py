@@ -17,6 +17,7 @@ from typing import TextIO
 
 from .atomic import Identity, check_output, identity
 from .batchfile import csv_header, lock, resume_state, to_cell, unlock, unwritable, visible
+from .inputs import printable
 from .schema import Record
 
 TABLES = ("csv", "xlsx")  # formats whose records are ledger rows (Chinese headers, one row a result)
@@ -25,6 +26,7 @@ TABLES = ("csv", "xlsx")  # formats whose records are ledger rows (Chinese heade
 def refusal_lines(path: str, message: str) -> list[str]:
     """A refusal's problems without the path each line repeats: 第 19 行：未知的……"""
     out = []
+    path = printable(path)  # as the message names it
     for line in message.splitlines():
         rest = line[len(path) + 1 :].lstrip() if line.startswith(f"{path}:") else line
         number, sep, text = rest.partition(": ")
@@ -279,6 +281,6 @@ def render_summary(s: Summary) -> str:
     if s.refused:
         lines.append(f"拒绝的文件 {len(s.refused)} 个：")
         for path, msg in s.refused:  # each path once, then its problems
-            lines.append(f"  {path}")
+            lines.append(f"  {printable(path)}")
             lines += [f"    {problem}" for problem in refusal_lines(path, msg)]
     return "\n".join(lines)

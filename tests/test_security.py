@@ -239,3 +239,15 @@ def test_a_cache_directory_others_may_write_is_not_used(cache_dir, capfd):
     diskcache.store("rules", "source text", {"x": 1})
     assert not list(cache_dir.glob("*.json")) and diskcache.load("rules", "source text") is None
     assert "缓存目录" in capfd.readouterr().err
+
+
+def test_test_prints_a_file_name_with_a_newline_on_one_line(tmp_path):
+    root = tmp_path / "cases"
+    root.mkdir()
+    forged = "x.lp\n通过  forged.lp:1  expect(i1, beijing, tolerable, exempt).\n\x1b[2J"
+    (root / (forged + ".lp")).write_text(BEIJING + "expect(i1, beijing, not_tolerable).\n", encoding="utf-8")
+    result = run("test", root)
+    assert result.exit_code == 1 and "0 passed, 1 failed" in result.output
+    lines = result.output.splitlines()
+    assert not [line for line in lines if line.startswith("通过")] and "\x1b" not in result.output
+    assert any(line.startswith("不符") and "x.lp\\x0a通过  forged.lp" in line for line in lines)

@@ -46,7 +46,9 @@ def batch(paths, regime, output, fmt, jobs, resume, progress, holidays) -> None:
         guarded(calendar)(holidays)
         summary = run(list(paths), regime, output, jobs, fmt, resume, progress, inputs_read())
     except OSError as exc:
-        fail(f"无法写入 {output}：{exc.strerror or exc}")
+        from ..inputs import printable
+
+        fail(f"无法写入 {printable(str(output))}：{exc.strerror or exc}")
     except KeyboardInterrupt:
         click.echo("\n已中断；已写出的结论完整保留，用 --resume 继续。", err=True)
         sys.exit(130)

@@ -52,8 +52,10 @@ def _check_expectations(files_read, per_file) -> None:
     failures = [e for e in checked if not e.ok]
     if failures:
         click.echo(f"预期核对：{len(checked)} 项预期中 {len(failures)} 项不符：", err=True)
+        from ..inputs import printable
+
         for e in failures:
-            click.echo(e.message, err=True)
+            click.echo(printable(e.message), err=True)
         sys.exit(1)
     click.echo(f"预期核对：{len(checked)} 项预期全部符合。", err=True)
 
@@ -70,20 +72,21 @@ def test_cmd(paths: tuple[str, ...]) -> None:
     """
     from ..batch import collect
     from ..factfile import read_fact_file
+    from ..inputs import printable
     from ..scenarios import expectations, has_expectations
 
     files, missing = collect(list(paths))
     if missing:
-        fail("；".join(f"{p}：{why}" for p, why in missing))
+        fail("；".join(f"{printable(p)}：{why}" for p, why in missing))
     passed = failed = 0
     for path in files:
         ff = read_fact_file(path)
         if not has_expectations(ff):
             continue
         for e in expectations(ff):
-            click.echo(f"{'通过' if e.ok else '不符'}  {e.path}:{e.line}  {e.text}")
+            click.echo(f"{'通过' if e.ok else '不符'}  {printable(e.path)}:{e.line}  {e.text}")  # a name cannot forge a line
             if not e.ok:
-                click.echo(e.message)
+                click.echo(printable(e.message))
             passed, failed = passed + e.ok, failed + (not e.ok)
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -33,11 +33,12 @@ def write_file(out: str, fill, replace_input: bool = False) -> None:
     regular file, is read-only, or is one of this command's inputs (files read through `read`,
     `calendar` or `note_inputs`) unless `replace_input` (the interview rewrites its own file)."""
     from ..atomic import replace_atomically
+    from ..inputs import printable
 
     try:
         replace_atomically(out, fill, () if replace_input else inputs_read())
     except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror or exc}")
+        fail(f"无法写入 {printable(out)}：{exc.strerror or exc}")
 
 
 _INPUTS = "rongcuo.inputs"
