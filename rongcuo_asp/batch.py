@@ -17,7 +17,7 @@ from typing import TextIO
 
 from .atomic import Identity, check_output, identity
 from .batchfile import csv_header, lock, resume_state, to_cell, unlock, unwritable, visible
-from .inputs import printable
+from .escaping import text_safe as printable
 from .schema import Record
 
 TABLES = ("csv", "xlsx")  # formats whose records are ledger rows (Chinese headers, one row a result)

@@ -105,7 +105,7 @@ class FactFileError(Exception):
         super().__init__(self.message())
 
     def message(self) -> str:
-        from .inputs import printable
+        from .escaping import text_safe as printable
 
         ordered, path = sorted(self.problems, key=lambda p: p[0] or 0), printable(self.path)
         return "\n".join(f"{path}:{line}: {text}" if line else f"{path}: {text}" for line, text in ordered)

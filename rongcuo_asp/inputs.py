@@ -9,7 +9,6 @@ is larger, or grows while being read, is refused instead of filling memory.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
 
@@ -49,13 +48,3 @@ def read_regular(path: str | Path, limit: int) -> bytes:
         raise InputRefused(f"无法读取文件：{exc.strerror or exc}") from None
     finally:
         os.close(fd)
-
-
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def printable(name: str) -> str:
-    """A file name as a line of terminal output may show it: control characters (a newline could
-    forge a line of its own, ESC a terminal command), line separators and bidirectional controls
-    appear as \\xNN / \\uNNNN escapes."""
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", name)

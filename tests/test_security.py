@@ -250,4 +250,4 @@ def test_test_prints_a_file_name_with_a_newline_on_one_line(tmp_path):
     assert result.exit_code == 1 and "0 passed, 1 failed" in result.output
     lines = result.output.splitlines()
     assert not [line for line in lines if line.startswith("通过")] and "\x1b" not in result.output
-    assert any(line.startswith("不符") and "x.lp\\x0a通过  forged.lp" in line for line in lines)
+    assert any(line.startswith("不符") and "x.lp\\n通过  forged.lp" in line for line in lines)

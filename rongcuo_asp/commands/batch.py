@@ -46,7 +46,7 @@ def batch(paths, regime, output, fmt, jobs, resume, progress, holidays) -> None:
         guarded(calendar)(holidays)
         summary = run(list(paths), regime, output, jobs, fmt, resume, progress, inputs_read())
     except OSError as exc:
-        from ..inputs import printable
+        from ..escaping import text_safe as printable
 
         fail(f"无法写入 {printable(str(output))}：{exc.strerror or exc}")
     except KeyboardInterrupt:

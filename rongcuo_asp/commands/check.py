@@ -52,7 +52,7 @@ def _check_expectations(files_read, per_file) -> None:
     failures = [e for e in checked if not e.ok]
     if failures:
         click.echo(f"预期核对：{len(checked)} 项预期中 {len(failures)} 项不符：", err=True)
-        from ..inputs import printable
+        from ..escaping import text_safe as printable
 
         for e in failures:
             click.echo(printable(e.message), err=True)
@@ -71,8 +71,8 @@ def test_cmd(paths: tuple[str, ...]) -> None:
       rongcuo test facts/ mycases/case1.lp
     """
     from ..batch import collect
+    from ..escaping import text_safe as printable
     from ..factfile import read_fact_file
-    from ..inputs import printable
     from ..scenarios import expectations, has_expectations
 
     files, missing = collect(list(paths))

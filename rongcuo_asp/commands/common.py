@@ -33,7 +33,7 @@ def write_file(out: str, fill, replace_input: bool = False) -> None:
     regular file, is read-only, or is one of this command's inputs (files read through `read`,
     `calendar` or `note_inputs`) unless `replace_input` (the interview rewrites its own file)."""
     from ..atomic import replace_atomically
-    from ..inputs import printable
+    from ..escaping import text_safe as printable
 
     try:
         replace_atomically(out, fill, () if replace_input else inputs_read())
