@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from .factmodel import Case, Fact, FactFile, FactFileError, Incident, Located, Subject, Term
-from .factsyntax import DATE, MAX_ERRORS, Parser, TooManyStatements, simple_facts, too_many_statements
+from .factsyntax import DATE, MAX_ERRORS, MAX_LINES, Parser, TooManyStatements, simple_facts, too_many_statements
 from .inputs import InputRefused, read_regular
 from .vocabulary import vocabulary
 
@@ -405,6 +405,9 @@ def parse_fact_text(raw: bytes, name: str = "<string>") -> FactFile:
         raise FactFileError(
             name, [(line, f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码，可能是 GBK 编码）；请以 UTF-8 保存")]
         ) from None
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:  # before any parsing: 50 MB of blank lines is refused at once
+        raise FactFileError(name, [(None, f"行数过多（{lines:,} 行，上限 {MAX_LINES:,} 行）：请将案件拆分为多个文件")])
     parser = Parser(name, text)
     try:
         facts = simple_facts(text)

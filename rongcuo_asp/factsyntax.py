@@ -17,6 +17,7 @@ MAX_STRING_CHARS = 4096
 MAX_NAME_CHARS = 256
 MAX_NUMBER_DIGITS = 18
 MAX_ERRORS = 20
+MAX_LINES = 4 * MAX_STATEMENTS  # room for comments and blank lines; more is no case file
 MAX_STATEMENT_TOKENS = 64  # a fact has at most 12: -pred(a,b,c,d).
 _FAST_LINE_CHARS = 16 * 1024  # longer lines take the full parser, which bounds every token
 

@@ -251,3 +251,11 @@ def test_test_prints_a_file_name_with_a_newline_on_one_line(tmp_path):
     lines = result.output.splitlines()
     assert not [line for line in lines if line.startswith("通过")] and "\x1b" not in result.output
     assert any(line.startswith("不符") and "x.lp\\n通过  forged.lp" in line for line in lines)
+
+
+def test_lines_are_counted_before_any_parsing(monkeypatch):
+    from rongcuo_asp import factfile
+
+    monkeypatch.setattr(factfile, "MAX_LINES", 100)
+    monkeypatch.setattr(factfile, "simple_facts", None)  # nothing is parsed
+    assert "行数过多（201 行，上限 100 行）" in refusal("%\n" * 200)
