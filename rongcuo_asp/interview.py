@@ -110,27 +110,149 @@ class _Open:
     decisive: set[FactKey] = field(default_factory=set)
 
 
-def best_question(state: _Open, possible: Callable[[str, dict[FactKey, object]], set]) -> FactKey:
-    """The rule that picks the next fact (README, 询问): one answer of which alone decides a
-    verdict first; then the fact whose answers leave the fewest (verdict, outcome) pairs possible
-    in the worst case, over the regimes still open; then the law's order."""
+def best_question(
+    state: _Open,
+    possible: Callable[[str, dict[FactKey, object]], set],
+    relevant: Callable[[str, dict[FactKey, object]], list[FactKey]] | None = None,
+) -> FactKey:
+    """The rule that picks the next fact (README, 询问), over the regimes still open:
+    1. a catch-all item (兜底条款) waits while a specific scenario item's fact is still open;
+    2. a fact one answer of which alone settles the verdict or the degree goes first;
+    3. then the fact whose answers leave the fewest facts still relevant in the worst case (the
+       answer that makes the most others moot, so none is asked that a later answer makes moot);
+    4. then the fewest possible (verdict, outcome) pairs in the worst case; 5. then the law's order."""
     candidates = list(dict.fromkeys(k for keys in state.missing.values() for k in keys))
-    decisive = [k for k in candidates if k in state.decisive]
-    pool = decisive or candidates
     order: dict[FactKey, int] = {}
     for keys in state.missing.values():
         for n, k in enumerate(keys):
             order[k] = min(order.get(k, n), n)
+    specific = any(_is_scenario(r, k) and not _catch_all(k) for r, keys in state.missing.items() for k in keys)
+    before = {r: possible(r, state.known) for r in state.missing}
 
-    def worst(k: FactKey) -> int:
+    def score(k: FactKey) -> tuple:
         regimes = [r for r, keys in state.missing.items() if k in keys]
-        return max(sum(len(possible(r, {**state.known, k: value})) for r in regimes) for value in solver(regimes[0]).values[k])
+        settles, left, pairs = False, 0, 0
+        for value in solver(regimes[0]).values[k]:
+            after = {**state.known, k: value}
+            n_pairs = n_left = 0
+            for r in regimes:
+                now = possible(r, after)
+                settles |= _settled(before[r], now)
+                n_pairs += len(now)
+                if relevant is not None:
+                    n_left += len(relevant(r, after))
+            left, pairs = max(left, n_left), max(pairs, n_pairs)
+        return (specific and _catch_all(k), k not in state.decisive and not settles, left, pairs, order[k])
 
-    return min(pool, key=lambda k: (worst(k), order[k]))
+    return min(candidates, key=score)
+
+
+def _settled(before: set, after: set) -> bool:
+    """After an answer the verdict is one where it was not, or a tolerable verdict's degree is."""
+    verdicts, outcomes = {v for v, _ in after}, {o for v, o in after if v == "tolerable"}
+    return (len(verdicts) == 1 < len({v for v, _ in before})) or (
+        len(outcomes) == 1 < len({o for v, o in before if v == "tolerable"})
+    )
+
+
+# The atoms that state an item as met (the grounds for or against, named with their article); the
+# atoms derived from their absence (out_of_scope, no_scenario, condition_failed) say nothing more.
+_ITEM_ATOMS = ("in_scope", "outside", "scenario", "condition_met", "exclusion", "repeat_bar")
+
+
+def _item_changes(before, after) -> list[str]:
+    """The items an answer settles: those established now (成立) and those no completion has now (不成立)."""
+    from .encoding import citation_key
+
+    def items(atoms) -> set[tuple[str, str]]:
+        return {(a.name, a.args[0]) for a in atoms if a.name in _ITEM_ATOMS}
+
+    met = items(after.cautious) - items(before.cautious)
+    gone = items(before.brave) - items(after.brave)
+    words = {"condition_met": ("满足", "不满足")}
+    out = []
+    for name, article in sorted(met | gone, key=lambda x: citation_key(x[1])):
+        yes, no = words.get(name, ("成立", "不成立"))
+        out.append(f"{article}{yes if (name, article) in met else no}")
+    return ["、".join(dict.fromkeys(out))] if out else []
+
+
+def _item_progress(regime: str, after: dict[FactKey, object], key: FactKey) -> list[str]:
+    """Where an answer settles no item: what the nearest item reading the fact still needs
+    (第八条第（一）项尚待查明：「开拓进取、主动履职」), or that it can still be met otherwise."""
+    from .reasoner import _UNSET, _contradicts, _pattern_key
+
+    enc = solver(regime).encoding
+    best: tuple[int, str, list[str]] | None = None
+    blocked: list[str] = []
+    for r in enc.rules:
+        if r.pred in ("factor", "outcome"):
+            continue
+        keys = [_pattern_key(p) for p in r.body]
+        if key not in keys:
+            continue
+        article = r.head[0] or ""
+        if any(_contradicts(p, after.get(k, _UNSET)) for p, k in zip(r.body, keys, strict=True)):
+            blocked.append(article)
+            continue
+        rest = [k for k in dict.fromkeys(keys) if k not in after]
+        words = [f"「{(_law_phrase(regime, k) or ('', fact_label(k.name, regime), False))[1]}」" for k in rest]
+        if rest and (best is None or len(rest) < best[0]):
+            best = (len(rest), article, words)
+    if best is not None:
+        return [f"{best[1]}尚待查明{'、'.join(best[2])}"]
+    if blocked:
+        return [f"{blocked[0]}的此一情形不成立，仍可由其他情形成立"]
+    return []
+
+
+def _ordered_pairs(pairs: set) -> list[tuple[str, str | None]]:
+    voc = vocabulary()
+    verdicts, outcomes = list(voc.verdicts), list(voc.outcomes)
+    return sorted(pairs, key=lambda p: (verdicts.index(p[0]), outcomes.index(p[1]) if p[1] in outcomes else -1))
+
+
+def _law_phrase(regime: str, key: FactKey) -> tuple[str, str, bool] | None:
+    """The regime's own words for a feature: (article, phrase, read negated) of the first item in
+    the law's order whose element phrase names this fact alone (encodings' element/3 data)."""
+    from .encoding import citation_key
+    from .reasoner import _pattern_key
+
+    enc = solver(regime).encoding
+    phrases: dict[str, dict[str, set[str]]] = {}
+    for article, phrase, fact in _ELEMENT.findall(enc.text):
+        phrases.setdefault(article, {}).setdefault(phrase, set()).add(fact)
+    found = []
+    for r in enc.rules:
+        if r.pred == "factor":
+            continue
+        article = (r.head[1] if r.pred == "outcome" else r.head[0]) or ""
+        for p in r.body:
+            if _pattern_key(p) == key and p.pred == "holds":
+                for phrase, facts in phrases.get(article, {}).items():
+                    if facts == {key.name}:
+                        found.append((citation_key(article), article, phrase, bool(p.negated)))
+    if not found:
+        return None
+    _, article, phrase, negated = min(found)
+    return article, phrase, negated
+
+
+_ELEMENT = re.compile(r'^element\("([^"]+)", "([^"]+)", (\w+)\)\.', re.M)
+
+
+def _catch_all(key: FactKey) -> bool:
+    entry = vocabulary().incident_features.get(key.name) if key.kind == "holds" else None
+    return entry is not None and entry.get("group") == "catch_all"
+
+
+def _is_scenario(regime: str, key: FactKey) -> bool:
+    place = solver(regime).places.get(key)
+    return place is not None and place.role == "scenario"
 
 
 class Interview:
-    def __init__(self, base: str, out: str | None, regime_option: str | None):
+    def __init__(self, base: str, out: str | None, regime_option: str | None, lookahead: bool = False):
         self.new = not base.strip()
         self.base = SKELETON if self.new else base
         self.out = out
@@ -140,6 +262,8 @@ class Interview:
         self.unknown_asked: list[str] = []  # the questions answered 不清楚 this session, as asked
         self.ff = self._parse()
         self._pairs: dict[tuple[str, frozenset], set] = {}  # answers 不清楚 leave the facts as they were
+        self._relevant: dict[tuple[str, frozenset], list[FactKey]] = {}
+        self.lookahead = lookahead  # rank by the facts each answer leaves relevant (slower; benchmarks compare)
 
     def _possible(self, regime: str, known: dict[FactKey, object]) -> set[tuple[str, str | None]]:
         key = (regime, frozenset(known.items()))
@@ -148,6 +272,15 @@ class Interview:
                 self._pairs.clear()
             self._pairs[key] = solver(regime).possible(known)
         return self._pairs[key]
+
+    def _still_relevant(self, regime: str, known: dict[FactKey, object]) -> list[FactKey]:
+        """The unknown facts that still make a difference under `regime` (the reasoner's relevance)."""
+        key = (regime, frozenset(known.items()))
+        if key not in self._relevant:
+            if len(self._relevant) > 100_000:
+                self._relevant.clear()
+            self._relevant[key] = solver(regime).relevant_unknown(known) if len(self._possible(regime, known)) > 1 else []
+        return self._relevant[key]
 
     # -- the file --------------------------------------------------------------------------
     @property
@@ -200,19 +333,25 @@ class Interview:
 
     # -- the next question ------------------------------------------------------------------
     def next_question(self) -> Question | None:
-        """The law's path through the case: the regime (and for a new case the names), the
-        subject's facts, the incident's matter and date, then the deciding facts."""
+        """The law's path through the case: for a new case its name and the regime, the subject's
+        facts that can matter, the deciding facts (best_question); the records a rule reads
+        (事由 and 发生日期 of a subject with several incidents, before 重复犯错) when that fact is
+        next; the records the opinion needs (names, 事由, 日期) once the incident is decided."""
         for inc in self.ff.incidents.values():
-            q = self._record_question(inc, ("regime", "case_name", "subject_name"))
+            q = self._record_question(inc, ("case_name",)) or self._record_question(inc, ("regime",))
             if q is not None:
                 return q
             state = self.open_facts(inc)
             subject_first = [k for k in SUBJECT_FIRST if any(k in keys for keys in state.missing.values())]
-            q = (
-                (self._question(inc, subject_first[0], state) if subject_first else None)
-                or self._record_question(inc, ("matter", "occurred"))
-                or (self._question(inc, best_question(state, self._possible), state) if state.missing else None)
-            )
+            if subject_first:
+                return self._question(inc, subject_first[0], state)
+            if state.missing:
+                key = best_question(state, self._possible, self._still_relevant if self.lookahead else None)
+                if key.name == "repeated_error" and sum(i.subject == inc.subject for i in self.ff.incidents.values()) > 1:
+                    q = self._record_question(inc, ("matter", "occurred"))  # repeats are derived from them
+                return q or self._question(inc, key, state)
+        for inc in self.ff.incidents.values():  # decided: what the opinion needs
+            q = self._record_question(inc, ("subject_name", "matter", "occurred"))
             if q is not None:
                 return q
         return None
@@ -226,9 +365,10 @@ class Interview:
             options = [(r, f"{e['short']}：{e['title']}") for r, e in voc.regimes.items()] + [("all", "全部五部办法")]
             return Question(inc.id, "本案适用哪部办法？", record="regime", options=options, name="regime")
         asks = {
-            # names only for a case the interview began: an existing file is not asked for them
+            # the case's name first for a case the interview began (it names the file); the
+            # subject's name at the end, where the file has none
             "case_name": (self.new and case.name is None, "案件名称（如「某区政务服务中心容缺受理案」；可留空）"),
-            "subject_name": (self.new and subject.name is None, "当事人姓名或单位名称（如「王某」；可留空）"),
+            "subject_name": (subject.name is None, "当事人姓名或单位名称（如「王某」；可留空）"),
             "matter": (inc.matter is None, "失误错误的事由（同一工作、同一问题，如「容缺受理试点」；可留空）"),
             "occurred": ("occurred" not in inc.dates, "失误发生日期（YYYY-MM-DD；可留空）"),
         }
@@ -245,15 +385,34 @@ class Interview:
         name = naming.key(key)
         options: list[tuple[object, str]]
         if key.kind == "holds":
-            text = missing_zh(name, regimes[0] if len(regimes) == 1 else None) + "？"
-            options = [(True, "是"), (False, "否")]
+            phrase = _law_phrase(regimes[0], key) if len(regimes) == 1 else None
+            if phrase is not None:  # the regime's own words; 是 where the text's element holds
+                article, words, negated = phrase
+                text = f"是否属于{article}所称「{words}」？"
+                if not words.endswith("情形"):
+                    text = f"是否存在{article}所称「{words}」的情形？"
+                options = [(negated is False, "是"), (negated is True, "否")]
+            else:
+                text = missing_zh(name, regimes[0] if len(regimes) == 1 else None) + "？"
+                options = [(True, "是"), (False, "否")]
         else:
             text = missing_zh(name) + "？" if key.kind != "level" else f"{fact_label(key.name)}的程度？"
             options = [(v, value_zh(key.name, v)) for v in values]
         q = Question(inc.id, text, key=key, options=options, regimes=regimes, name=name)
         q.articles = self._articles(key, regimes)
-        q.leads = self._leads(state.known, key, regimes)
+        q.leads = self._readings(q.articles) + self._leads(state.known, key, regimes, options)
         return q
+
+    @staticmethod
+    def _readings(articles: list[dict]) -> list[str]:
+        """The tool's readings that decide what the cited items ask (本工具的理解……), once each."""
+        out: list[str] = []
+        for a in articles:
+            enc = solver(a["regime"]).encoding
+            article = a["article"].split("第（")[0].split("第一款")[0].split("第二款")[0]
+            for cited in dict.fromkeys([article, a["article"]]):
+                out += [text for text in enc.readings(cited) if text not in out]
+        return out
 
     @staticmethod
     def _articles(key: FactKey, regimes: list[str]) -> list[dict]:
@@ -273,40 +432,46 @@ class Interview:
                 out.append({"regime": regime, "article": article, "text": enc.quote(article)})
         return out
 
-    def _leads(self, known: dict[FactKey, object], key: FactKey, regimes: list[str]) -> list[str]:
-        """What each answer leads to, answers with the same effect as one range: 若为「是」：不予容错（第十条第（二）项）."""
-        from .questions import decided_articles
-
+    def _leads(self, known: dict[FactKey, object], key: FactKey, regimes: list[str], options) -> list[str]:
+        """What each answer changes, one line an answer (answers with the same effect joined as the
+        law's threshold): the items that become 成立 / 不成立 and the conclusions still possible,
+        or the conclusion it decides with its articles."""
         voc = vocabulary()
         domain = solver(regimes[0]).values[key]
+        now = {r: solver(r).decide(known) for r in regimes}
         effects: dict[str, list] = {}
         for value in domain:
             after = {**known, key: value}
             parts = []
             for regime in regimes:
-                s = solver(regime)
-                pairs = self._possible(regime, after)
-                if len(pairs) == 1:
-                    [(verdict, outcome)] = pairs
-                    decision = s.decide(after)
-                    articles = decided_articles(decision, outcome if verdict == "tolerable" and outcome else verdict)
-                    text = verdict_zh(verdict, outcome) + (f"（{'、'.join(articles)}）" if articles else "")
-                else:
-                    text = "尚需查明其他事实"
+                text = self._effect(regime, now[regime], after, key)
                 parts.append(f"{voc.regimes[regime]['short']}{text}" if len(regimes) > 1 else text)
             effects.setdefault("；".join(parts), []).append(value)
-        if len(effects) == 1:  # every answer alike: the fact decides only together with others
-            return [f"单凭此项不能决定结论：与其他事实一并决定上列条款是否适用（目前均为：{next(iter(effects))}）"]
-        name = key.name
+        labels = dict(options)
         leads = []
         for effect, values in effects.items():
             if isinstance(values[0], bool):
-                answer = f"为「{'是' if values[0] else '否'}」"
+                answer = "或".join(f"「{labels.get(v, '是' if v else '否')}」" for v in values)
+                answer = f"答{answer}"
             else:
-                r = range_zh(name, values, domain)
+                r = range_zh(key.name, values, domain)
                 answer = f"为{r}" if r.startswith("「") else r
             leads.append(f"若{answer}：{effect}")
         return leads
+
+    def _effect(self, regime: str, before, after: dict[FactKey, object], key: FactKey) -> str:
+        """One answer's effect under one regime, in a short line."""
+        from .questions import decided_articles
+
+        pairs = self._possible(regime, after)
+        decision = solver(regime).decide(after)
+        if len(pairs) == 1:
+            [(verdict, outcome)] = pairs
+            articles = decided_articles(decision, outcome if verdict == "tolerable" and outcome else verdict)
+            return "即可认定：" + verdict_zh(verdict, outcome) + (f"（{'、'.join(articles)}）" if articles else "")
+        changed = _item_changes(before, decision) or _item_progress(regime, after, key)
+        possible = "、".join(verdict_zh(v, o) for v, o in _ordered_pairs(pairs))
+        return "；".join([*changed, f"仍可能：{possible}"])
 
     # -- answers -----------------------------------------------------------------------------
     def answer(self, q: Question, raw: str) -> str:
@@ -389,13 +554,19 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+NAME_BYTES = 190  # a file name's stem at most (UTF-8 bytes): room for -N.lp and a temporary's prefix within 255
+
+
 def default_output(case_name: str | None) -> str:
-    """A new file named after the case (a free name in the working directory)."""
+    """A new file named after the case (a free name in the working directory): the name made safe,
+    cut at a character boundary to NAME_BYTES bytes, numbered when taken."""
     from pathlib import Path
 
-    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", case_name or "").strip("._") or dt.datetime.now().strftime("案件-%Y%m%d-%H%M%S")
+    stem = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "_", case_name or "").strip("._-")
+    stem = stem.encode("utf-8")[:NAME_BYTES].decode("utf-8", "ignore").rstrip("._-")
+    stem = stem or dt.datetime.now().strftime("案件-%Y%m%d-%H%M%S")
     path, n = Path(f"{stem}.lp"), 2
-    while path.exists():
+    while path.exists() or path.is_symlink():
         path, n = Path(f"{stem}-{n}.lp"), n + 1
     return str(path)
 

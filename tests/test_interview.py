@@ -29,12 +29,17 @@ def interview(*args, answers: str = ""):
 
 def test_scripted_interview_in_chinese_ends_with_the_report(tmp_path):
     out = tmp_path / "新案.lp"
-    answers = "北京市办法\n新案\n王某\n干部个人\n是\n容缺受理试点\n2024-03-15\n否\n否\n无\n"
+    facts = "干部个人\n是\n否\n否\n否\n无\n无\n无\n是\n否\n否\n否\n否\n" + "不清楚\n" * 12 + "是\n是\n是\n"
+    answers = "新案\n北京市办法\n" + facts + "王某\n容缺受理试点\n2024-03-15\n"
     result = interview("-o", out, answers=answers)
     assert result.exit_code == 0, result.output
     err = result.stderr
     assert "问：本案适用哪部办法？" in err and "问：当事人是干部个人还是单位？" in err
-    assert "为什么问：" in err and "若为「是」：不予容错" in err
+    assert "为什么问：" in err and "若答「是」：即可认定：不予容错（第十条第（一）项）" in err
+    assert "单凭此项" not in err  # every answer says what it changes
+    # the records the opinion needs come once the verdict is decided, after every fact
+    last_fact = err.index("出现一定程序瑕疵")
+    assert err.index("问：失误发生日期") > last_fact and err.index("问：当事人姓名") > last_fact
     text = out.read_text(encoding="utf-8")
     assert 'name(s1, "王某").' in text and "regime(c1, beijing)." in text and "% 问：当事人是干部个人还是单位？" in text
     assert 'matter(i1, "容缺受理试点").' in text and 'date(i1, occurred, "2024-03-15").' in text
@@ -66,11 +71,11 @@ def test_unknown_back_and_end(write):
     result = interview(path, answers="不清楚\n不清楚\n否\n返回\n结束\n")
     assert result.exit_code == 0, result.output
     text = path.read_text(encoding="utf-8")
-    assert text.count("% 答：不清楚") == 2 and "% rongcuo:unknown i1 matter" in text
+    assert text.count("% 答：不清楚") == 2 and "% rongcuo:unknown i1 holds(i1,knowing_violation)" in text
     assert "% 答：否" not in text  # 返回 took the last answer back
     assert "已撤销上一个回答" in result.stderr and "不清楚 2 个" in result.stderr
     again = interview(path, answers="结束\n")
-    assert "事由" not in again.stderr.split("回答>")[0]  # 不清楚 is not asked again: the file remembers
+    assert "明知故犯" not in again.stderr.split("回答>")[0]  # 不清楚 is not asked again: the file remembers
 
 
 def test_an_interrupted_interview_continues_where_it_stopped(write):
@@ -88,18 +93,18 @@ def test_an_interrupted_interview_continues_where_it_stopped(write):
 @pytest.mark.parametrize(
     ("answers", "needle"),
     [
-        ("不清楚\n2024-02-30\n", "第 2 个回答：不存在的日期：2024-02-30"),
-        ("不清楚\n15/03/2024\n", "第 2 个回答：日期格式应为 YYYY-MM-DD"),
+        ("不清楚\n不清楚\n2024-02-30\n", "第 3 个回答：不存在的日期：2024-02-30"),
+        ("不清楚\n不清楚\n15/03/2024\n", "第 3 个回答：日期格式应为 YYYY-MM-DD"),
         ("不清楚\n不清楚\n也许\n", "第 3 个回答：无法识别的回答「也许」"),
     ],
 )
 def test_bad_answers_are_refused_with_their_line_and_nothing_is_lost(write, tmp_path, answers, needle):
-    path = write(OPEN)
+    path = write(OPEN if "也许" in answers else BEIJING)  # BEIJING is decided: its name, 事由 and date are asked
     script = tmp_path / "answers.txt"
     script.write_text(answers, encoding="utf-8")
     result = interview(path, "--answers", script)
     assert result.exit_code == 2 and needle in result.output
-    assert "% rongcuo:unknown i1 matter" in path.read_text(encoding="utf-8")  # the first answer was kept
+    assert "% rongcuo:unknown " in path.read_text(encoding="utf-8")  # the first answer was kept
 
 
 def test_non_utf8_answers_file_is_refused(write, tmp_path):
@@ -111,18 +116,18 @@ def test_non_utf8_answers_file_is_refused(write, tmp_path):
 
 def test_evidence_note_is_kept_as_a_comment(write):
     path = write(OPEN)
-    interview(path, answers="不清楚\n不清楚\n否｜询问笔录（2024-04-02）第3页\n")
+    interview(path, answers="否｜询问笔录（2024-04-02）第3页\n")
     text = path.read_text(encoding="utf-8")
     assert "% 证据/出处：询问笔录（2024-04-02）第3页" in text
-    assert 'evidence(i1, political_discipline_violation, "询问笔录（2024-04-02）第3页").' in text  # the evidence atom
-    assert read_fact_file(path).incidents["i1"].evidence == {"political_discipline_violation": ["询问笔录（2024-04-02）第3页"]}
+    assert 'evidence(i1, knowing_violation, "询问笔录（2024-04-02）第3页").' in text  # the evidence atom
+    assert read_fact_file(path).incidents["i1"].evidence == {"knowing_violation": ["询问笔录（2024-04-02）第3页"]}
 
 
 def test_json_questions_for_a_program(write):
     result = interview(write(OPEN), "--format", "json", answers="不清楚\n不清楚\n否\n结束\n")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     questions, final = lines[:-1], lines[-1]
-    assert questions[0]["fact"] == "matter" and questions[2]["options"][0] == {"value": True, "label": "是"}
+    assert questions[0]["fact"] == "holds(i1,knowing_violation)" and questions[2]["options"][0] == {"value": True, "label": "是"}
     assert questions[2]["why"]["articles"] and questions[2]["why"]["leads"]
     assert final["results"][0]["regime"] == "beijing" and final["interview"]["unknown"]
 
@@ -168,13 +173,13 @@ def test_interactive_bad_answers_are_asked_again(write):
     import shutil
     import subprocess
 
-    path = write(OPEN)
+    path = write(BEIJING)  # decided: its name, 事由 and date are asked
     master, slave = pty.openpty()
     exe = shutil.which("rongcuo") or sys.executable
     args = [exe, "interview", str(path)] if exe.endswith("rongcuo") else [exe, "-m", "rongcuo_asp", "interview", str(path)]
     proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, close_fds=True)
     os.close(slave)
-    os.write(master, "不清楚\n2024-02-30\n2024-03-15\n结束\n".encode())
+    os.write(master, "不清楚\n不清楚\n2024-02-30\n2024-03-15\n".encode())
     out = b""
     while True:
         try:

@@ -49,7 +49,7 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
       rongcuo interview --regime beijing -o 新案件.lp
       rongcuo interview 案件.lp --answers 答案.txt --format json
     """
-    from ..interview import AnswerError, Interview, default_output
+    from ..interview import Interview
     from ..results import check_file
 
     base = ""
@@ -60,39 +60,22 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
             base += "\n"
     session = Interview(base, output or file, regime)
     source = _AnswerSource(answers)
-    last = None
-    while True:
-        q = session.next_question()
-        if q is None:
-            break
-        _ask(q, fmt)
-        raw = source()
-        if raw is None:  # the answers ran out: end here, everything answered is in the file
-            break
-        try:
-            done = session.answer(q, raw)
-        except AnswerError as exc:
-            if answers or not sys.stdin.isatty():
-                fail(f"第 {source.line} 个回答：{exc}")
-            click.echo(f"  {exc}", err=True)
-            continue
-        if done == "end":
-            break
-        if done == "back":
-            click.echo("  已撤销上一个回答。" if session.undo() else "  没有可撤销的回答。", err=True)
-        if session.out is None and q.record == "case_name" and done in ("answered", "unknown"):
-            named = session.ff.cases[session.ff.subjects[session.ff.incidents[q.incident].subject].case].name
-            session.out = default_output(named.value if named else None)  # the file is named after the case
-        if session.out is not None and session.text != last:
-            _write_quietly(session.out, session.text)
-            last = session.text
-    if session.out is None:
-        session.out = default_output(None)
-        _write_quietly(session.out, session.text)
-    click.echo(f"{session.summary()}事实已写入 {session.out}。", err=True)
+    written = _Written()
+    try:
+        _converse(session, source, written, fmt)
+    except KeyboardInterrupt:  # Ctrl-C: every answer given is already in the file
+        _save(session, written)
+        where = f"已回答的问题已写入 {written.path}，再次运行即可接着问" if written.path else "尚未写入任何文件"
+        click.echo(f"\n已中断；{where}。", err=True)
+        sys.exit(130)
+    _save(session, written)
+    if written.path:
+        click.echo(f"{session.summary()}事实已写入 {written.path}。", err=True)
+    else:
+        click.echo(f"{session.summary()}没有新的回答，未写入文件。", err=True)
     results = check_file(session.ff, regime)
     if fmt == "json":
-        data = envelope({"results": results, "interview": _interview_json(session)}, [r["regime"] for r in results])
+        data = envelope({"results": results, "interview": _interview_json(session, written.path)}, [r["regime"] for r in results])
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     from ..documents import check_document
@@ -100,8 +83,57 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
     emit({"results": results}, [r["regime"] for r in results], lambda: check_document(results), fmt, None)
 
 
-def _interview_json(session) -> dict:
-    return {"file": session.out, "answered": session.asked, "unknown": session.unknown_asked}
+class _Written:
+    """The file the interview has written, and what it last wrote there (None: nothing yet)."""
+
+    path: str | None = None
+    text: str | None = None
+
+    def __call__(self, path: str, text: str) -> None:
+        if text != self.text or path != self.path:
+            _write_quietly(path, text)
+            self.path, self.text = path, text
+
+
+def _converse(session, source: _AnswerSource, written: _Written, fmt: str) -> None:
+    """Ask until the verdicts are decided or the answers end; the file is written after each answer."""
+    from ..interview import AnswerError, default_output
+
+    while (q := session.next_question()) is not None:
+        _ask(q, fmt)
+        raw = source()
+        if raw is None:  # the answers ran out: end here, everything answered is in the file
+            return
+        try:
+            done = session.answer(q, raw)
+        except AnswerError as exc:
+            if not source.interactive:
+                fail(f"第 {source.line} 个回答：{exc}")
+            click.echo(f"  {exc}", err=True)
+            continue
+        if done == "end":
+            return
+        if done == "back":
+            click.echo("  已撤销上一个回答。" if session.undo() else "  没有可撤销的回答。", err=True)
+        if session.out is None and q.record == "case_name" and done in ("answered", "unknown"):
+            named = session.ff.cases[session.ff.subjects[session.ff.incidents[q.incident].subject].case].name
+            session.out = default_output(named.value if named else None)  # the file is named after the case
+        if session.out is not None:  # a new case's file is named once its name is answered
+            _save(session, written)
+
+
+def _save(session, written: _Written) -> None:
+    """Write the file when something was answered (or taken back after it was written)."""
+    from ..interview import default_output
+
+    if session.blocks or written.path:
+        if session.out is None:
+            session.out = default_output(None)
+        written(session.out, session.text)
+
+
+def _interview_json(session, path: str | None) -> dict:
+    return {"file": path, "answered": session.asked, "unknown": session.unknown_asked}
 
 
 def _write_quietly(path: str, text: str) -> None:
@@ -115,31 +147,51 @@ def _write_quietly(path: str, text: str) -> None:
 
 class _AnswerSource:
     """One answer a call: from the answers file, from standard input when it is not a terminal
-    (the prompts are on stderr), or typed at the prompt.  None when the answers run out; `line`
+    (one line a question, read only once the question is out, so a program can answer it), or
+    typed at the prompt.  None when the answers run out or standard input is closed; `line`
     counts the answers read, for refusals."""
 
     def __init__(self, path: str | None):
         self.line = 0
         self.lines = None
+        self.stream = None
+        self.interactive = False
         if path:
             try:
                 self.lines = iter(Path(path).read_text(encoding="utf-8").splitlines())
             except (OSError, UnicodeDecodeError) as exc:
                 fail(f"{path}：无法读取答案文件：{exc}")
-        elif not sys.stdin.isatty():
-            self.lines = iter(sys.stdin.read().splitlines())
+        elif sys.stdin is None or sys.stdin.closed:  # started with standard input closed: no answers
+            self.lines = iter(())
+        elif sys.stdin.isatty():
+            self.interactive = True
+        else:
+            self.stream = getattr(sys.stdin, "buffer", None)
 
     def __call__(self) -> str | None:
         self.line += 1
-        if self.lines is None:
+        if self.interactive:
             try:
                 return input("回答> ")
             except EOFError:
                 return None
-        raw = next(self.lines, None)
+        raw = self._stdin_line() if self.lines is None else next(self.lines, None)
         if raw is not None:
             click.echo(f"回答> {raw}", err=True)
         return raw
+
+    def _stdin_line(self) -> str | None:
+        """The next line of a non-terminal standard input, read only now (nothing read ahead)."""
+        sys.stdout.flush()  # the question is out before the answer is awaited
+        if self.stream is None:
+            line = sys.stdin.readline()
+        else:
+            data = self.stream.readline()
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError:
+                fail(f"第 {self.line} 个回答：标准输入不是 UTF-8 编码")
+        return line.rstrip("\r\n") if line else None
 
 
 def _ask(q, fmt: str) -> None:

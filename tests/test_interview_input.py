@@ -1,0 +1,115 @@
+"""The interview where its input ends, closes or is interrupted, and where the case's name makes a bad
+file name (issue 20 item 16); a program driving it one answer at a time (issue 21 §3)."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from click.testing import CliRunner
+from conftest import BEIJING
+from test_interview import OPEN
+
+from rongcuo_asp.cli import main
+from rongcuo_asp.factfile import read_fact_file
+
+
+def _command(*args) -> list[str]:
+    exe = shutil.which("rongcuo")
+    return [exe, "interview", *map(str, args)] if exe else [sys.executable, "-m", "rongcuo_asp", "interview", *map(str, args)]
+
+
+def test_closed_stdin_ends_cleanly_and_writes_nothing(write):
+    path = write(OPEN)
+    before = path.read_text(encoding="utf-8")
+    cmd = " ".join(f"'{a}'" for a in _command(path)) + " <&-"
+    proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "AttributeError" not in proc.stderr
+    assert "未写入" in proc.stderr and "事实已写入" not in proc.stderr
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_stdin_at_eof_does_not_claim_a_file_it_never_wrote(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["interview", "--regime", "beijing"], input="")
+    assert result.exit_code == 0, result.output
+    assert "事实已写入" not in result.stderr and "未写入" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing answered, nothing written
+
+
+def test_a_long_case_name_names_a_file_that_can_be_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "某区政务服务中心容缺受理" * 20  # 240 characters, 720 bytes in UTF-8
+    runner = CliRunner()
+    first = runner.invoke(main, ["interview", "--regime", "beijing"], input=f"{name}\n")
+    assert first.exit_code == 0, first.output
+    [path] = list(tmp_path.iterdir())
+    assert len(path.name.encode("utf-8")) <= 200 and path.name.startswith("某区政务服务中心") and path.suffix == ".lp"
+    assert f'name(c1, "{name}").' in path.read_text(encoding="utf-8")  # the answer is kept, whole
+    assert f"事实已写入 {path.name}" in first.stderr
+    second = runner.invoke(main, ["interview", "--regime", "beijing"], input=f"{name}\n")
+    assert second.exit_code == 0, second.output
+    assert len(list(tmp_path.iterdir())) == 2  # the same name again: a new file, the first one kept
+    read_fact_file(path)
+
+
+def _read_until(stream, needle: bytes, timeout: float = 60) -> bytes:
+    """Read a pipe until `needle` appears (os.read: nothing buffered ahead)."""
+    out, end = b"", time.monotonic() + timeout
+    while needle not in out:
+        assert time.monotonic() < end, out.decode("utf-8", "replace")
+        chunk = os.read(stream.fileno(), 4096)
+        assert chunk, out.decode("utf-8", "replace")
+        out += chunk
+    return out
+
+
+def test_ctrl_c_stops_cleanly_with_everything_answered_kept(write):
+    path = write(OPEN)
+    proc = subprocess.Popen(_command(path), stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stderr is not None
+    watchdog = threading.Timer(120, proc.kill)
+    watchdog.start()
+    _read_until(proc.stderr, "\n问：".encode())
+    proc.stdin.write("不清楚｜卷宗未载\n".encode())
+    proc.stdin.flush()
+    _read_until(proc.stderr, "\n问：".encode())  # the next question: the first answer is written
+    proc.send_signal(signal.SIGINT)
+    rest = proc.communicate(timeout=60)[1].decode("utf-8", "replace")
+    watchdog.cancel()
+    assert proc.returncode == 130, rest
+    assert "Traceback" not in rest and "已中断" in rest and str(path) in rest
+    assert "% rongcuo:unknown i1" in path.read_text(encoding="utf-8")
+
+
+def test_a_program_answers_each_json_question_after_reading_it(write):
+    """Standard input is read one line a question: a program answers after it has seen the question."""
+    path = write(BEIJING.replace("holds(i1, remedied).\n", "").replace("-holds(i1, political_discipline_violation).\n", ""))
+    proc = subprocess.Popen(
+        _command(path, "--format", "json"), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    watchdog = threading.Timer(120, proc.kill)  # a run that waits for all of stdin is killed, not waited for
+    watchdog.start()
+    seen = []
+    while True:
+        line = proc.stdout.readline()
+        assert line, seen
+        data = json.loads(line)
+        if "results" in data:
+            break
+        seen.append(data["fact"])
+        answer = {"holds(i1,remedied)": "是", "holds(i1,political_discipline_violation)": "否"}.get(data["fact"], "不清楚")
+        proc.stdin.write(f"{answer}\n".encode())
+        proc.stdin.flush()
+    proc.stdin.close()
+    watchdog.cancel()
+    assert proc.wait(timeout=60) == 0
+    assert {"holds(i1,remedied)", "holds(i1,political_discipline_violation)"} <= set(seen)
+    [result] = data["results"]
+    assert (result["verdict"], result["outcome"]) == ("tolerable", "exempt")
