@@ -113,3 +113,22 @@ def test_a_program_answers_each_json_question_after_reading_it(write):
     assert {"holds(i1,remedied)", "holds(i1,political_discipline_violation)"} <= set(seen)
     [result] = data["results"]
     assert (result["verdict"], result["outcome"]) == ("tolerable", "exempt")
+
+
+def test_a_catch_all_item_is_asked_after_the_specific_items_it_backs_up(write):
+    """游仙 第七条（十）「其他符合容错免责情形」 comes after every specific 第七条 item's fact."""
+    from rongcuo_asp.interview import UNKNOWN, Interview
+    from rongcuo_asp.reasoner import solver
+
+    text = "case(c1).\nregime(c1, youxian).\nsubject(c1, s1).\nincident(s1, i1).\nsubject_kind(s1, individual).\n"
+    text += "org(s1, government).\nholds(s1, public_official).\nrank(s1, section).\n"
+    session = Interview(write(text).read_text(encoding="utf-8"), None, None)
+    asked = []
+    while (q := session.next_question()) is not None:
+        if q.key is not None:
+            asked.append(q.key)
+        session.answer(q, UNKNOWN)
+    places = solver("youxian").places
+    catch_all = [n for n, k in enumerate(asked) if k.name == "other_approved"]
+    specific = [n for n, k in enumerate(asked) if places[k].role == "scenario" and k.name != "other_approved"]
+    assert catch_all and specific and catch_all[0] > max(specific)
