@@ -52,6 +52,7 @@ class WhatIf:
         self.ctl.ground([("base", [])])
         self.back = {atom: kv for kv, atom in self.atoms.items()}
         self.fix_lit = {self.back[a.symbol.arguments[0]]: a.literal for a in self.ctl.symbolic_atoms.by_signature("fix", 1)}
+        self.change_lit = {self.back[a.symbol.arguments[0]]: a.literal for a in self.ctl.symbolic_atoms.by_signature("change", 1)}
         self._set: list[clingo.Symbol] = []
 
     def _externals(self, known, kept, goal, bound) -> None:
@@ -135,6 +136,7 @@ class WhatIf:
             # 2. Every candidate of that cost; each one refuted restarts the enumeration.
             conf.opt_mode = f"enum,{best[0]}"
             valid: dict[tuple, list[Change]] = {tuple((c.key, c.new) for c in best[1]): best[1]}
+            blocked: set[tuple] = set()
             for _ in range(MAX_ROUNDS):
                 refuting = None
                 with self.ctl.solve(yield_=True) as handle:
@@ -150,6 +152,10 @@ class WhatIf:
                 if refuting is None:
                     return sorted(valid.values(), key=lambda cs: [order(c) for c in cs])
                 self._refute(guard, refuting, goal_lit, known)
+                with self.ctl.backend() as b:  # the enumeration restarts: those found are not found again
+                    for ident in valid.keys() - blocked:
+                        b.add_rule([], [guard, *(self.change_lit[kv] for kv in ident)])
+                blocked |= valid.keys()
             raise RuntimeError("whatif: refinement did not converge")
         finally:
             with self.ctl.backend() as b:
@@ -173,10 +179,11 @@ def establish(
     makes a difference (the completion refuting the set without it and the same completion with
     it differ in that fact alone and decide differently), so sets of one or two are found among
     their values by one satisfiability check each, a counterexample ruling out every set it
-    contains.  Beyond two, the master program's loop, asked for at most `bound` changes."""
+    contains (pairs only among few values: the loop is faster on many).  Beyond, the master
+    program's loop, asked for at most `bound` changes."""
     s = solver(regime)
     cands = [(k, v) for k in missing if k not in kept and k not in known for v in s.values[k]]
-    small = _small_sets(s, known, goal, cands) if len(cands) <= FAST_CANDIDATES else None
+    small = _small_sets(s, known, goal, cands, pairs=len(cands) <= FAST_CANDIDATES)
     if small is None:
         found = whatif(regime).alternatives(known, goal, kept, bound)
         return found or None
@@ -189,11 +196,12 @@ def establish(
     return sorted(alts, key=lambda cs: [order(c) for c in cs])
 
 
-FAST_CANDIDATES = 40  # candidate values beyond which pairs are left to the master program
+FAST_CANDIDATES = 40  # candidate values beyond which pairs are left to the master program (faster there)
 
 
-def _small_sets(s: RegimeSolver, known: dict[FactKey, object], goal: str, cands: list) -> list[list] | None:
-    """All sets of one candidate value that entail `goal`, else all sets of two; None when none does."""
+def _small_sets(s: RegimeSolver, known: dict[FactKey, object], goal: str, cands: list, pairs: bool) -> list[list] | None:
+    """All sets of one candidate value that entail `goal`, else (if `pairs`) all sets of two; None
+    when none does."""
     assumed = [-s.goal_literal(goal), *s.assumptions(known)]
     lits = [s.literals[kv] for kv in cands]
     seen = [False] * len(cands)  # true in some counterexample
@@ -211,18 +219,19 @@ def _small_sets(s: RegimeSolver, known: dict[FactKey, object], goal: str, cands:
             return True
         for n in cex:
             seen[n] = True
-            together[n] |= cex
+            if pairs:
+                together[n] |= cex
         return False
 
     singles = [[cands[n]] for n in range(len(cands)) if not seen[n] and entailed([n])]
-    if singles:
-        return singles
-    pairs = []
+    if singles or not pairs:
+        return singles or None
+    found = []
     for n in range(len(cands)):
         for m in range(n + 1, len(cands)):
             if cands[m][0] != cands[n][0] and m not in together[n] and entailed([n, m]):
-                pairs.append([cands[n], cands[m]])
-    return pairs or None
+                found.append([cands[n], cands[m]])
+    return found or None
 
 
 Group = dict[FactKey, tuple[Change, frozenset]]
