@@ -9,7 +9,6 @@ deciding facts the regime reads; of the fact questions, the share whose answer c
 possible (verdict, outcome) pairs and the number that were moot when asked (no answer could change
 that set: never, by construction); and the time to choose each next question (mean, 95th
 percentile, max).  Aim: on average at most a third of the deciding facts; ≤ 20 ms a question.
-`--lookahead` ranks questions by the facts each answer leaves relevant as well (slower).
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ from rongcuo_asp.vocabulary import vocabulary  # noqa: E402
 KEEP = ("case(", "subject(", "incident(")
 
 
-def run(regime: str, incidents: int, seed: int, lookahead: bool = False) -> dict:
+def run(regime: str, incidents: int, seed: int) -> dict:
     asked: list[int] = []
     choose: list[float] = []
     changed = moot = 0
@@ -44,9 +43,7 @@ def run(regime: str, incidents: int, seed: int, lookahead: bool = False) -> dict
         hidden = parse_fact_text(text.encode())
         [inc] = hidden.incidents.values()
         known = known_facts(hidden, inc, derive_repeats(hidden))
-        session = Interview(
-            "".join(line + "\n" for line in text.splitlines() if line.startswith(KEEP)), "bench.lp", regime, lookahead
-        )
+        session = Interview("".join(line + "\n" for line in text.splitlines() if line.startswith(KEEP)), "bench.lp", regime)
         count = 0
         while True:
             start = time.perf_counter()
@@ -84,12 +81,11 @@ def main() -> None:
     ap.add_argument("--incidents", type=int, default=1000)
     ap.add_argument("--regime", choices=list(vocabulary().regimes))
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--lookahead", action="store_true")
     args = ap.parse_args()
     head = f"{'regime':14} {'deciding':>8} {'asked mean':>10} {'max':>4} {'share':>6} {'changed':>7} {'moot':>4}"
     print(head + f" {'choose ms mean':>14} {'p95':>6} {'max':>6}")
     for regime in [args.regime] if args.regime else list(vocabulary().regimes):
-        r = run(regime, args.incidents, args.seed, args.lookahead)
+        r = run(regime, args.incidents, args.seed)
         print(
             f"{r['regime']:14} {r['deciding']:8d} {r['mean']:10.1f} {r['max']:4d} {r['share']:6.2f}"
             f" {r['changed']:7.2f} {r['moot']:4d}"

@@ -1,10 +1,13 @@
 """The guided interview: one question at a time, only the facts that can still change a verdict.
 
 The questions are the difference-making unknown facts of the reasoner (`Decision.missing`) of the
-regimes asked; the order is one rule (README, 询问): the subject's facts first, then a fact one
-answer of which alone decides a verdict, then the one whose answers leave the fewest possible
-(verdict, outcome) pairs in the worst case, then the law's order.  The fact file is the state:
-after every answer it is rewritten whole, so an interrupted interview resumes from the file.
+regimes asked, computed again before each question, so none is moot when asked; the order is one
+rule (README, 询问): a new case's name and the regime, the subject's facts, then (best_question)
+catch-all items after the specific ones, a fact one answer of which alone settles the verdict or
+the degree first, then the fewest possible (verdict, outcome) pairs in the worst case, then the
+law's order; record data (names, 事由, 日期) where a rule reads it or once the incident is decided.
+The fact file is the state: after every answer it is rewritten whole, so an interrupted interview
+resumes from the file.
 """
 
 from __future__ import annotations
@@ -64,9 +67,17 @@ class Question:
     record: str | None = None
     options: Sequence[tuple[object, str]] = field(default_factory=list)  # (value, 中文); empty: free text or a date
     articles: list[dict] = field(default_factory=list)  # {"regime", "article", "text"}
-    leads: list[str] = field(default_factory=list)  # 若为「是」：不予容错（第十条第（二）项）
+    why: Callable[[], list[str]] | None = None  # the lines below the articles, worked out when shown
+    _leads: list[str] | None = field(default=None, repr=False)
     regimes: list[str] = field(default_factory=list)
     name: str = ""  # the fact as the file writes it, or the record's name
+
+    @property
+    def leads(self) -> list[str]:
+        """The readings and what each answer changes (若答「是」：即可认定：不予容错（第十条第（二）项）)."""
+        if self._leads is None:
+            self._leads = self.why() if self.why is not None else []
+        return self._leads
 
     def prompt(self) -> str:
         """The question as the reviewer sees it: options, the commands, and 为什么问."""
@@ -110,17 +121,12 @@ class _Open:
     decisive: set[FactKey] = field(default_factory=set)
 
 
-def best_question(
-    state: _Open,
-    possible: Callable[[str, dict[FactKey, object]], set],
-    relevant: Callable[[str, dict[FactKey, object]], list[FactKey]] | None = None,
-) -> FactKey:
+def best_question(state: _Open, possible: Callable[[str, dict[FactKey, object]], set]) -> FactKey:
     """The rule that picks the next fact (README, 询问), over the regimes still open:
     1. a catch-all item (兜底条款) waits while a specific scenario item's fact is still open;
     2. a fact one answer of which alone settles the verdict or the degree goes first;
-    3. then the fact whose answers leave the fewest facts still relevant in the worst case (the
-       answer that makes the most others moot, so none is asked that a later answer makes moot);
-    4. then the fewest possible (verdict, outcome) pairs in the worst case; 5. then the law's order."""
+    3. then the fewest possible (verdict, outcome) pairs in the worst case; 4. then the law's order.
+    (Ranking also by the facts each answer leaves relevant asked no fewer questions at 4x the time.)"""
     candidates = list(dict.fromkeys(k for keys in state.missing.values() for k in keys))
     order: dict[FactKey, int] = {}
     for keys in state.missing.values():
@@ -131,18 +137,16 @@ def best_question(
 
     def score(k: FactKey) -> tuple:
         regimes = [r for r, keys in state.missing.items() if k in keys]
-        settles, left, pairs = False, 0, 0
+        settles, pairs = False, 0
         for value in solver(regimes[0]).values[k]:
             after = {**state.known, k: value}
-            n_pairs = n_left = 0
+            n_pairs = 0
             for r in regimes:
                 now = possible(r, after)
                 settles |= _settled(before[r], now)
                 n_pairs += len(now)
-                if relevant is not None:
-                    n_left += len(relevant(r, after))
-            left, pairs = max(left, n_left), max(pairs, n_pairs)
-        return (specific and _catch_all(k), k not in state.decisive and not settles, left, pairs, order[k])
+            pairs = max(pairs, n_pairs)
+        return (specific and _catch_all(k), k not in state.decisive and not settles, pairs, order[k])
 
     return min(candidates, key=score)
 
@@ -206,6 +210,22 @@ def _item_progress(regime: str, after: dict[FactKey, object], key: FactKey) -> l
     return []
 
 
+@dataclass(frozen=True)
+class _Consequences:
+    """What holds in every completion (cautious) and in some (brave): all an answer's effect reads."""
+
+    cautious: frozenset
+    brave: frozenset
+
+    @staticmethod
+    def of(regime: str, known: dict[FactKey, object]) -> _Consequences:
+        s = solver(regime)
+        if all(k in known for k in s.relevant):
+            one = s._consequences(known, "auto")
+            return _Consequences(one, one)
+        return _Consequences(s._consequences(known, "cautious"), s._consequences(known, "brave"))
+
+
 def _ordered_pairs(pairs: set) -> list[tuple[str, str | None]]:
     voc = vocabulary()
     verdicts, outcomes = list(voc.verdicts), list(voc.outcomes)
@@ -252,7 +272,7 @@ def _is_scenario(regime: str, key: FactKey) -> bool:
 
 
 class Interview:
-    def __init__(self, base: str, out: str | None, regime_option: str | None, lookahead: bool = False):
+    def __init__(self, base: str, out: str | None, regime_option: str | None):
         self.new = not base.strip()
         self.base = SKELETON if self.new else base
         self.out = out
@@ -262,8 +282,6 @@ class Interview:
         self.unknown_asked: list[str] = []  # the questions answered 不清楚 this session, as asked
         self.ff = self._parse()
         self._pairs: dict[tuple[str, frozenset], set] = {}  # answers 不清楚 leave the facts as they were
-        self._relevant: dict[tuple[str, frozenset], list[FactKey]] = {}
-        self.lookahead = lookahead  # rank by the facts each answer leaves relevant (slower; benchmarks compare)
 
     def _possible(self, regime: str, known: dict[FactKey, object]) -> set[tuple[str, str | None]]:
         key = (regime, frozenset(known.items()))
@@ -272,15 +290,6 @@ class Interview:
                 self._pairs.clear()
             self._pairs[key] = solver(regime).possible(known)
         return self._pairs[key]
-
-    def _still_relevant(self, regime: str, known: dict[FactKey, object]) -> list[FactKey]:
-        """The unknown facts that still make a difference under `regime` (the reasoner's relevance)."""
-        key = (regime, frozenset(known.items()))
-        if key not in self._relevant:
-            if len(self._relevant) > 100_000:
-                self._relevant.clear()
-            self._relevant[key] = solver(regime).relevant_unknown(known) if len(self._possible(regime, known)) > 1 else []
-        return self._relevant[key]
 
     # -- the file --------------------------------------------------------------------------
     @property
@@ -346,7 +355,7 @@ class Interview:
             if subject_first:
                 return self._question(inc, subject_first[0], state)
             if state.missing:
-                key = best_question(state, self._possible, self._still_relevant if self.lookahead else None)
+                key = best_question(state, self._possible)
                 if key.name == "repeated_error" and sum(i.subject == inc.subject for i in self.ff.incidents.values()) > 1:
                     q = self._record_question(inc, ("matter", "occurred"))  # repeats are derived from them
                 return q or self._question(inc, key, state)
@@ -400,7 +409,8 @@ class Interview:
             options = [(v, value_zh(key.name, v)) for v in values]
         q = Question(inc.id, text, key=key, options=options, regimes=regimes, name=name)
         q.articles = self._articles(key, regimes)
-        q.leads = self._readings(q.articles) + self._leads(state.known, key, regimes, options)
+        known = dict(state.known)
+        q.why = lambda: self._readings(q.articles) + self._leads(known, key, regimes, options)
         return q
 
     @staticmethod
@@ -438,7 +448,7 @@ class Interview:
         or the conclusion it decides with its articles."""
         voc = vocabulary()
         domain = solver(regimes[0]).values[key]
-        now = {r: solver(r).decide(known) for r in regimes}
+        now = {r: _Consequences.of(regime=r, known=known) for r in regimes}
         effects: dict[str, list] = {}
         for value in domain:
             after = {**known, key: value}
@@ -464,7 +474,7 @@ class Interview:
         from .questions import decided_articles
 
         pairs = self._possible(regime, after)
-        decision = solver(regime).decide(after)
+        decision = _Consequences.of(regime, after)
         if len(pairs) == 1:
             [(verdict, outcome)] = pairs
             articles = decided_articles(decision, outcome if verdict == "tolerable" and outcome else verdict)
