@@ -54,7 +54,13 @@ class Repeats:
     unsettled: set[str] = field(default_factory=set)
 
 
-def derive_repeats(ff: FactFile, extra: Iterable[Extra] = ()) -> Repeats:
+def derive_repeats(ff: FactFile, extra: Iterable[Extra] | None = None) -> Repeats:
+    """The repeats of the file's incidents, with `extra` incidents from outside the file (None: the
+    case register's earlier records of the file's subjects, where a command consults it)."""
+    if extra is None:
+        from .register_consult import earlier_incidents
+
+        extra = earlier_incidents(ff)
     groups: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
     for inc in ff.incidents.values():
         if inc.matter is not None:

@@ -130,8 +130,14 @@ def emit(data: dict, regimes, document, fmt: str, output: str | None, atoms: boo
 
 def read(files):
     from ..factfile import read_fact_file
+    from ..register_option import OPTION_META
 
     note_inputs(files)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and OPTION_META in ctx.meta:  # a command that offers --no-register
+        from ..register_consult import register_context
+
+        register_context(not ctx.meta[OPTION_META])
     return [read_fact_file(f) for f in files]  # every file is validated before any is decided
 
 
