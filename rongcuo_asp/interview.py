@@ -234,7 +234,10 @@ def _ordered_pairs(pairs: set) -> list[tuple[str, str | None]]:
 
 def _law_phrase(regime: str, key: FactKey) -> tuple[str, str, bool] | None:
     """The regime's own words for a feature: (article, phrase, read negated) of the first item in
-    the law's order whose element phrase names this fact alone (encodings' element/3 data)."""
+    the law's order whose element phrase names this fact alone (encodings' element/3 data).  The
+    phrase words the literal as the item's rule reads it: 「未违反政治纪律政治规矩」 for
+    -holds(I, political_discipline_violation), so 是 is the negated value; a negated literal whose
+    phrase says no negation (「确需追究责任的」 of an exempt rule) is asked in the vocabulary's words."""
     from .encoding import citation_key
     from .reasoner import _pattern_key
 
@@ -244,13 +247,17 @@ def _law_phrase(regime: str, key: FactKey) -> tuple[str, str, bool] | None:
         phrases.setdefault(article, {}).setdefault(phrase, set()).add(fact)
     found = []
     for r in enc.rules:
-        if r.pred == "factor":
+        if r.pred == "factor" or r.via:  # a helper's literal is not the item's own element
             continue
         article = (r.head[1] if r.pred == "outcome" else r.head[0]) or ""
         for p in r.body:
             if _pattern_key(p) == key and p.pred == "holds":
                 for phrase, facts in phrases.get(article, {}).items():
-                    if facts == {key.name}:
+                    # the phrase's polarity must be the literal's: a negated literal only under words
+                    # that say a negation (没有……, 未……), a positive one not under words that open
+                    # with one (「非因主观故意」 of knowing_violation quotes the item, not the literal)
+                    said = _NEGATION.search(phrase) if p.negated else not _NEGATION.match(phrase)
+                    if facts == {key.name} and said:
                         found.append((citation_key(article), article, phrase, bool(p.negated)))
     if not found:
         return None
@@ -258,6 +265,7 @@ def _law_phrase(regime: str, key: FactKey) -> tuple[str, str, bool] | None:
     return article, phrase, negated
 
 
+_NEGATION = re.compile(r"没有|未|不|无|非")
 _ELEMENT = re.compile(r'^element\("([^"]+)", "([^"]+)", (\w+)\)\.', re.M)
 
 

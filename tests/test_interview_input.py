@@ -132,3 +132,22 @@ def test_a_catch_all_item_is_asked_after_the_specific_items_it_backs_up(write):
     catch_all = [n for n, k in enumerate(asked) if k.name == "other_approved"]
     specific = [n for n, k in enumerate(asked) if places[k].role == "scenario" and k.name != "other_approved"]
     assert catch_all and specific and catch_all[0] > max(specific)
+
+
+def test_a_question_in_the_regimes_words_keeps_the_facts_polarity(write):
+    """常州 第六条（六） asks 「未违反政治纪律政治规矩」: 是 states the violation absent; a phrase whose
+    polarity is not the literal's (西双版纳 第三条「非因主观故意」 for 明知故犯) is not used."""
+    from rongcuo_asp.interview import Interview, _law_phrase
+    from rongcuo_asp.reasoner import FactKey
+
+    text = "case(c1).\nregime(c1, changzhou_edu).\nsubject(c1, s1).\nincident(s1, i1).\n"
+    session = Interview(write(text).read_text(encoding="utf-8"), None, None)
+    while (q := session.next_question()) is not None:
+        if q.key == FactKey.feature("i", "political_discipline_violation"):
+            assert "「未违反政治纪律政治规矩」" in q.text
+            session.answer(q, "是")
+            break
+        session.answer(q, "不清楚")
+    assert "-holds(i1,political_discipline_violation)." in session.text
+    phrase = _law_phrase("xsbn_college", FactKey.feature("i", "knowing_violation"))
+    assert phrase is None or not phrase[1].startswith("非")
