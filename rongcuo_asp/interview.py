@@ -355,7 +355,7 @@ class Interview:
         (事由 and 发生日期 of a subject with several incidents, before 重复犯错) when that fact is
         next; the records the opinion needs (names, 事由, 日期) once the incident is decided."""
         for inc in self.ff.incidents.values():
-            q = self._record_question(inc, ("case_name",)) or self._record_question(inc, ("regime",))
+            q = (self._record_question(inc, ("case_name",)) if self.new else None) or self._record_question(inc, ("regime",))
             if q is not None:
                 return q
             state = self.open_facts(inc)
@@ -368,7 +368,7 @@ class Interview:
                     q = self._record_question(inc, ("matter", "occurred"))  # repeats are derived from them
                 return q or self._question(inc, key, state)
         for inc in self.ff.incidents.values():  # decided: what the opinion needs
-            q = self._record_question(inc, ("subject_name", "matter", "occurred"))
+            q = self._record_question(inc, ("case_name", "subject_name", "matter", "occurred"))
             if q is not None:
                 return q
         return None
@@ -382,9 +382,9 @@ class Interview:
             options = [(r, f"{e['short']}：{e['title']}") for r, e in voc.regimes.items()] + [("all", "全部五部办法")]
             return Question(inc.id, "本案适用哪部办法？", record="regime", options=options, name="regime")
         asks = {
-            # the case's name first for a case the interview began (it names the file); the
-            # subject's name at the end, where the file has none
-            "case_name": (self.new and case.name is None, "案件名称（如「某区政务服务中心容缺受理案」；可留空）"),
+            # the case's name first for a case the interview began (it names the file); names
+            # the file lacks at the end, for the opinion
+            "case_name": (case.name is None, "案件名称（如「某区政务服务中心容缺受理案」；可留空）"),
             "subject_name": (subject.name is None, "当事人姓名或单位名称（如「王某」；可留空）"),
             "matter": (inc.matter is None, "失误错误的事由（同一工作、同一问题，如「容缺受理试点」；可留空）"),
             "occurred": ("occurred" not in inc.dates, "失误发生日期（YYYY-MM-DD；可留空）"),
@@ -425,11 +425,16 @@ class Interview:
     def _readings(articles: list[dict]) -> list[str]:
         """The tool's readings that decide what the cited items ask (本工具的理解……), once each."""
         out: list[str] = []
+        readings = vocabulary().data["readings"]
         for a in articles:
             enc = solver(a["regime"]).encoding
             article = a["article"].split("第（")[0].split("第一款")[0].split("第二款")[0]
             for cited in dict.fromkeys([article, a["article"]]):
                 out += [text for text in enc.readings(cited) if text not in out]
+            other = readings.get(f"{a['regime']}/{article}")  # where another reading gives another verdict
+            if isinstance(other, dict):
+                line = f"本工具的理解：按{other['resolution']}询问本项；另有{other['reading']}，结论可能不同。"
+                out += [line] if line not in out else []
         return out
 
     @staticmethod

@@ -93,13 +93,13 @@ def test_an_interrupted_interview_continues_where_it_stopped(write):
 @pytest.mark.parametrize(
     ("answers", "needle"),
     [
-        ("不清楚\n不清楚\n2024-02-30\n", "第 3 个回答：不存在的日期：2024-02-30"),
-        ("不清楚\n不清楚\n15/03/2024\n", "第 3 个回答：日期格式应为 YYYY-MM-DD"),
+        ("不清楚\n不清楚\n不清楚\n2024-02-30\n", "第 4 个回答：不存在的日期：2024-02-30"),
+        ("不清楚\n不清楚\n不清楚\n15/03/2024\n", "第 4 个回答：日期格式应为 YYYY-MM-DD"),
         ("不清楚\n不清楚\n也许\n", "第 3 个回答：无法识别的回答「也许」"),
     ],
 )
 def test_bad_answers_are_refused_with_their_line_and_nothing_is_lost(write, tmp_path, answers, needle):
-    path = write(OPEN if "也许" in answers else BEIJING)  # BEIJING is decided: its name, 事由 and date are asked
+    path = write(OPEN if "也许" in answers else BEIJING)  # BEIJING is decided: its names, 事由 and date are asked
     script = tmp_path / "answers.txt"
     script.write_text(answers, encoding="utf-8")
     result = interview(path, "--answers", script)
@@ -173,13 +173,13 @@ def test_interactive_bad_answers_are_asked_again(write):
     import shutil
     import subprocess
 
-    path = write(BEIJING)  # decided: its name, 事由 and date are asked
+    path = write(BEIJING)  # decided: its names, 事由 and date are asked
     master, slave = pty.openpty()
     exe = shutil.which("rongcuo") or sys.executable
     args = [exe, "interview", str(path)] if exe.endswith("rongcuo") else [exe, "-m", "rongcuo_asp", "interview", str(path)]
     proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, close_fds=True)
     os.close(slave)
-    os.write(master, "不清楚\n不清楚\n2024-02-30\n2024-03-15\n".encode())
+    os.write(master, "不清楚\n不清楚\n不清楚\n2024-02-30\n2024-03-15\n".encode())
     out = b""
     while True:
         try:

@@ -151,3 +151,19 @@ def test_a_question_in_the_regimes_words_keeps_the_facts_polarity(write):
     assert "-holds(i1,political_discipline_violation)." in session.text
     phrase = _law_phrase("xsbn_college", FactKey.feature("i", "knowing_violation"))
     assert phrase is None or not phrase[1].startswith("非")
+
+
+def test_why_says_which_reading_decides_the_item(write):
+    """游仙 第七条 "有下列情形之一" read as conditions and scenarios: its items' 为什么问 say so."""
+    from rongcuo_asp.interview import Interview
+
+    text = "case(c1).\nregime(c1, youxian).\nsubject(c1, s1).\nincident(s1, i1).\nsubject_kind(s1, individual).\n"
+    text += "org(s1, government).\nholds(s1, public_official).\nrank(s1, section).\n"
+    session = Interview(write(text).read_text(encoding="utf-8"), None, None)
+    while (q := session.next_question()) is not None:
+        if any(a["article"].startswith("第七条第（") for a in q.articles):
+            assert any(lead.startswith("本工具的理解：按第（一）至（六）项为须同时具备的条件") for lead in q.leads), q.leads
+            assert any("“有下列情形之一”即可容错" in lead for lead in q.leads)
+            return
+        session.answer(q, "不清楚")
+    raise AssertionError("no 第七条 item asked")
