@@ -25,7 +25,7 @@ from .common import FORMATS, command, emit, envelope, fail, guarded, read, regim
     "--answers",
     "answers",
     type=click.Path(dir_okay=False),
-    help="答案文件，每行一个回答（脚本、测试用）；缺省时标准输入不是终端即从中读取。",
+    help="答案文件，每行一个回答（脚本、测试用）；缺省时标准输入不是终端即从中读取：每个问题输出后读一行，程序可逐题作答。",
 )
 @click.option(
     "--format",
@@ -41,6 +41,7 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
 
     \b
     回答：选项的序号或文字（是、否、程度名称……）；不清楚（本次不再问）；返回（撤销上一个回答）；结束。
+    按 Ctrl-C 中断：已回答的都已写入文件（退出状态 130），再次运行即接着问。
     回答后可加「｜证据或出处」，记入事实文件的注释，如：否｜询问笔录（2024-04-02）第3页
 
     \b
@@ -50,7 +51,6 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
       rongcuo interview 案件.lp --answers 答案.txt --format json
     """
     from ..interview import Interview
-    from ..results import check_file
 
     base = ""
     if file and Path(file).exists():
@@ -63,12 +63,19 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
     written = _Written()
     try:
         _converse(session, source, written, fmt)
+        _save(session, written)
+        _finish(session, written, regime, fmt)
     except KeyboardInterrupt:  # Ctrl-C: every answer given is already in the file
         _save(session, written)
         where = f"已回答的问题已写入 {written.path}，再次运行即可接着问" if written.path else "尚未写入任何文件"
         click.echo(f"\n已中断；{where}。", err=True)
         sys.exit(130)
-    _save(session, written)
+
+
+def _finish(session, written: _Written, regime: str | None, fmt: str) -> None:
+    """What was written, and the check report on the facts as they now stand."""
+    from ..results import check_file
+
     if written.path:
         click.echo(f"{session.summary()}事实已写入 {written.path}。", err=True)
     else:
