@@ -410,9 +410,8 @@ def parse_fact_text(raw: bytes, name: str = "<string>") -> FactFile:
         raise FactFileError(name, [(None, f"行数过多（{lines:,} 行，上限 {MAX_LINES:,} 行）：请将案件拆分为多个文件")])
     parser = Parser(name, text)
     try:
-        facts = simple_facts(text)
+        facts = simple_facts(text)  # counts the statements first: too many are refused unparsed
         if facts is None:
-            parser.check_count()
             facts = parser.facts()
     except TooManyStatements as exc:
         raise FactFileError(name, [(exc.line, too_many_statements())]) from None

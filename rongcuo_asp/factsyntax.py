@@ -31,10 +31,10 @@ _CONTROL_NAMES = {"\t": "制表符", "\n": "换行符", "\r": "回车符", "\x00
 # Patterns only the slower paths use are compiled on first use (start-up of a one-case check).
 # No alternative repeats a group per character (a string or a block comment is scanned by hand),
 # so no token costs memory in proportion to its length.
-_TOKEN = r"""(?P<ws>(?:[ \t\r\n\f\v\ufeff]+|%(?!\*)[^\n]*){1,4096})|(?P<block>%\*)|(?P<string>")|(?P<number>\d+)
+_TOKEN = r"""(?P<ws>(?:[ \t\r\n\f\v\ufeff]+|%(?!\*)[^\n]*|%\*(?s:.)*?\*%){1,4096})|(?P<block>%\*)|(?P<string>")|(?P<number>\d+)
     |(?P<name>_*[A-Za-z][A-Za-z0-9_']*|_+)
     |(?P<directive>\#[A-Za-z_]*)|(?P<rule>:-|:~)|(?P<punct>[().,\-])|(?P<other>.)"""
-_STRING_RUN = r'[^"\\\n]*'
+_STRING_RUN = r'(?:[^"\\\n]+|\\(?s:.))*'  # escapes included: bounded by the string limit (endpos)
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FULL_WIDTH = {"（": "(", "）": ")", "，": ",", "。": ".", "．": ".", "：": ":", "－": "-", "“": '"', "”": '"'}
 
@@ -77,7 +77,16 @@ def _what(value: str) -> str:
 
 
 def _unescape(raw: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw[1:-1], flags=re.S)
+    """A string token's text: \\n and \\t are a newline and a TAB (both refused later), any other
+    escaped character is itself.  Done with str.replace (no call per escape): escaped backslashes
+    stand in as NUL, which no accepted string holds, while the other backslashes are dropped."""
+    body = raw[1:-1]
+    if "\\" not in body:
+        return body
+    pairs = body.replace("\\\\", "\0")
+    if "\0" in body or "\\n" in pairs or "\\t" in pairs:
+        return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body, flags=re.S)
+    return pairs.replace("\\", "").replace("\0", "\\")
 
 
 _NAME = r"[a-z][A-Za-z0-9_]*"
@@ -103,6 +112,32 @@ _NOT_PLAIN_LINE = re.compile(
     rf"^(?!(?:-?{_NAME}\({_NC_ARG}(?:,{_NC_ARG})?(?:,{_NC_ARG})?(?:,{_NC_ARG})?\)\.|%(?!\*)[^\n]*)?$)", re.M
 )
 _PLAIN_FACT_LINE = re.compile(rf"^{_PLAIN_FACT}$", re.M)
+
+
+# What the statement count skips: runs without a period, quote or %, % comments, block comments
+# (up to 4096 of them a match); a string (at most the longest one allowed, all escaped).  For
+# every file the parser accepts, the periods left are exactly its statements; a file it refuses
+# anyway may be counted otherwise.
+_NOT_A_PERIOD = rf'(?:[^."%]+|%(?!\*)[^\n]*|%\*(?s:.)*?\*%){{1,4096}}|"(?:[^"\\\n]|\\.){{0,{2 * MAX_STRING_CHARS}}}"'
+
+
+def count_statements(text: str) -> None:
+    """TooManyStatements, with the line of the first one too many, before anything is parsed."""
+    if text.count(".") <= MAX_STATEMENTS:
+        return
+    skip, size, pos, n = _re(_NOT_A_PERIOD).match, len(text), 0, 0
+    while pos < size:
+        if text[pos] == ".":
+            n += 1
+            if n > MAX_STATEMENTS:
+                raise TooManyStatements(text.count("\n", 0, pos) + 1)
+            pos += 1
+        elif (m := skip(text, pos)) and m.end() > pos:
+            pos = m.end()
+        elif text.startswith("%*", pos):
+            return  # a block comment never closed: the parser reports it
+        else:
+            pos += 1  # a quote that opens no string: on
 
 
 class _Unusual(Exception):
@@ -132,6 +167,7 @@ def simple_facts(text: str) -> list[Fact] | None:
     the whole file, so both paths accept exactly the same files and give the same facts.  More
     than MAX_STATEMENTS facts: TooManyStatements, as soon as the first one too many is read.
     """
+    count_statements(text)
     try:
         if _NOT_PLAIN_LINE.search(text) is None:
             return _plain_file(text)
@@ -143,10 +179,6 @@ def simple_facts(text: str) -> list[Fact] | None:
 
 
 def _plain_file(text: str) -> list[Fact]:
-    if text.count("\n") >= MAX_STATEMENTS:  # count first: only then can there be too many facts
-        for n, m in enumerate(_PLAIN_FACT_LINE.finditer(text), start=1):
-            if n > MAX_STATEMENTS:
-                raise TooManyStatements(text.count("\n", 0, m.start()) + 1)
     out: list[Fact] = []
     seen: dict[str, Term] = {}
     append, make, get, count = out.append, Fact._make, seen.get, text.count
@@ -211,7 +243,8 @@ class Parser:
             if kind == "string":
                 end = pos + 1
                 while True:
-                    end = run(text, end, min(size, pos + limit + 1)).end()
+                    if end - pos <= limit:
+                        end = run(text, end, min(size, pos + limit + 1)).end()
                     if end - pos > limit:
                         yield "toolong", text[pos : pos + 20], line
                         newline = text.find("\n", end)
@@ -244,20 +277,6 @@ class Parser:
 
     def error(self, line: int | None, text: str) -> None:
         self.problems.append((line, text))
-
-    def check_count(self) -> None:
-        """Count the statements (their periods) before parsing any: TooManyStatements at the first
-        one too many.  Cheap when the file cannot have so many periods at all."""
-        if self.text.count(".") <= MAX_STATEMENTS:
-            return
-        n = 0
-        for kind, value, line in self._stream():
-            if kind == "punct" and value == ".":
-                n += 1
-                if n > MAX_STATEMENTS:
-                    raise TooManyStatements(line)
-            elif kind in ("badblock", "toolong"):
-                return  # the parser reports these
 
     def facts(self) -> list[Fact]:
         out: list[Fact] = []
