@@ -545,6 +545,14 @@ class Interview:
             if isinstance(value, bool) and aliases.get(low) is value:
                 return value
         listed = "、".join(f"{n} {label.split('：')[0]}" for n, (_, label) in enumerate(q.options, start=1))
+        if q.key is not None and q.key.kind == "level" and (values := level_range(reply, q.options)) is not None:
+            if len(values) == 1:  # a range of one value is that value
+                return values[0]
+            within = "、".join(f"「{label}」" for v, label in q.options if v in values)
+            raise AnswerError(
+                f"「{reply}」是一个范围（{within}之一）：事实文件目前只能记一个具体程度；"
+                f"请回答 {listed}，或 {UNKNOWN}（只知范围时）"
+            )
         raise AnswerError(f"无法识别的回答「{reply}」：请回答 {listed}，或 {UNKNOWN}、{BACK}、{END}")
 
     @staticmethod
@@ -575,6 +583,35 @@ class Interview:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def level_range(reply: str, options: Sequence[tuple[object, str]]) -> list | None:
+    """The values a level answer given as a range names, in scale order, or None if it is none:
+    未达「重大」 / 「重大」以下, 较大以上 / 达到「较大」及以上, 「一般」至「较大」, 2–4 (option numbers)."""
+    labels = [label for _, label in options]
+    values = [v for v, _ in options]
+    text = reply.replace("「", "").replace("」", "").replace(" ", "")
+    if m := re.fullmatch(r"(\d+)\s*[-–—~～至到]\s*(\d+)", text):
+        lo, hi = int(m.group(1)) - 1, int(m.group(2)) - 1
+    elif m := re.fullmatch(r"(?:未达到?|低于)(.+)", text):
+        if m.group(1) not in labels:
+            return None
+        lo, hi = 0, labels.index(m.group(1)) - 1
+    elif m := re.fullmatch(r"(?:达到)?(.+?)(?:及以上|以上)", text):
+        if m.group(1) not in labels:
+            return None
+        lo, hi = labels.index(m.group(1)), len(labels) - 1
+    elif m := re.fullmatch(r"(.+?)(?:及以下|以下)", text):
+        if m.group(1) not in labels:
+            return None
+        lo, hi = 0, labels.index(m.group(1))
+    elif m := re.fullmatch(r"(.+?)[至到~～–—](.+)", text):
+        if m.group(1) not in labels or m.group(2) not in labels:
+            return None
+        lo, hi = labels.index(m.group(1)), labels.index(m.group(2))
+    else:
+        return None
+    return values[lo : hi + 1] if 0 <= lo <= hi < len(values) else None
 
 
 NAME_BYTES = 190  # a file name's stem at most (UTF-8 bytes): room for -N.lp and a temporary's prefix within 255

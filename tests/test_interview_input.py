@@ -167,3 +167,16 @@ def test_why_says_which_reading_decides_the_item(write):
             return
         session.answer(q, "不清楚")
     raise AssertionError("no 第七条 item asked")
+
+
+def test_a_level_given_as_a_range_is_understood(write):
+    """「未达「重大」」 is read as the range it is and refused as such (a file states one level);
+    a range of one value (「特别重大」以上) is that value."""
+    path = write(OPEN)
+    refused = CliRunner().invoke(main, ["interview", str(path)], input="否\n否\n否\n未达「重大」\n")
+    assert (
+        refused.exit_code == 2 and "第 4 个回答：「未达「重大」」是一个范围（「无」、「一般」、「较大」之一）" in refused.output
+    )
+    taken = CliRunner().invoke(main, ["interview", str(path)], input="特别重大以上\n")
+    assert taken.exit_code == 0, taken.output
+    assert "level(i1,accident,extraordinary)." in path.read_text(encoding="utf-8")
