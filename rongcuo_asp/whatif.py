@@ -187,6 +187,8 @@ def establish(
     if small is None:
         found = whatif(regime).alternatives(known, goal, kept, bound)
         return found or None
+    if len(small[0]) > bound:
+        return None
     rank = {k: n for n, k in enumerate(s.legal_order(s.relevant, known))}
 
     def order(c: Change) -> tuple[int, int]:  # as WhatIf.alternatives orders them

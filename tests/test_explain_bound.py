@@ -188,3 +188,14 @@ def test_text_says_the_bound_was_hit(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"若要认定为「可容错」，至少还需查明 {BOUND + 1} 项以上事实" in result.stdout
     assert f"上限 {BOUND} 项" in result.stdout
+
+
+def test_the_bound_applies_to_sets_of_one_and_two_as_well():
+    """可容错 needs two facts here (-private_gain, remedied): beyond a bound of 1, found at 2."""
+    ci = per_incident(read_fact_file(SCEN / "beijing/undetermined_two_unknowns.lp"), None)[0]
+    s = solver("beijing")
+    known, kept = ci.known, set(ci.known) | _fixed(ci)
+    missing = s.decide(known).missing
+    assert establish("beijing", known, "tolerable", kept, missing, 1) is None
+    assert [len(a) for a in establish("beijing", known, "tolerable", kept, missing, 2) or []] == [2]
+    assert [len(a) for a in establish("beijing", known, "not_tolerable", kept, missing, 1) or []] == [1, 1]
