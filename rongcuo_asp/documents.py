@@ -67,6 +67,8 @@ def missing_zh(fact: str, regime: str | None = None) -> str:
     key = found[0]
     if key.kind == "holds":
         entry = voc.incident_features.get(key.name) or voc.subject_features.get(key.name) or {}
+        if regime in entry.get("ask_by_regime", {}):  # the regime's phrase cannot follow 是否
+            return entry["ask_by_regime"][regime]
         if regime in entry.get("zh_by_regime", {}):
             return f"是否{voc.label('feature', key.name, regime)}"
         return entry.get("ask") or f"是否{voc.label('feature', key.name)}"  # "ask": the question where 是否 cannot lead
