@@ -113,7 +113,7 @@ def test_text_report_is_chinese(write):
     out = run("check", write(BEIJING)).output
     assert "结论：可容错（免责）" in out and "第八条第（五）项" in out and "判断因素" in out
     out = run("check", write(BEIJING.replace("holds(i1, remedied).\n", ""))).output
-    assert "事实不足，暂无法认定" in out and "需核实的事实" in out and "是否主动采取有效措施整改纠错" in out
+    assert "事实不足，暂无法认定" in out and "需核实的事实" in out and "事后是否积极整改纠错" in out
 
 
 def test_bad_file_exits_2_with_file_and_line(write):

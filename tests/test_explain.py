@@ -230,7 +230,7 @@ def test_whatif_finding_is_phrased_with_the_article():
     out = run(
         "whatif", SCEN / "beijing/exclusion_10_4.lp", "--regime", "beijing", "--incident", "i1", "--target", "tolerable"
     ).output
-    assert "若「主动采取有效措施整改纠错" in out and "由否改为是，则可容错（第八条第（五）项）" in out
+    assert "若「积极整改纠错」" in out and "由否改为是，则可容错（第八条第（五）项）" in out
 
 
 def test_whatif_json_contract():

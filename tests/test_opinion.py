@@ -131,7 +131,7 @@ def test_opinion_docx_is_an_official_document_with_every_fact_in_prose(write, tm
     assert groups[0].startswith("（一）关于适用范围（《办法》第七条第一款）。经查，")
     assert any(g.startswith("（二）关于是否符合容错情形（《办法》第八条第（五）项）") for g in groups)
     assert (
-        "存在主动采取有效措施整改纠错，及时挽回损失、消除不良影响或有效阻止危害结果发生的情形（证据：询问笔录（2024-04-02）第3页；整改报告）"
+        "存在积极整改纠错的情形（证据：询问笔录（2024-04-02）第3页；整改报告）"
         in "".join(groups)
     )
     assert "所在单位属于人民政府、行政机关（证据：任职文件）" in groups[0]
@@ -257,7 +257,7 @@ def test_opinion_md_and_html_from_the_same_model(write, tmp_path):
 def test_no_opinion_for_an_undetermined_incident(write, tmp_path):
     path = write(NAMED.replace("holds(i1, remedied).\n", ""))
     result = run("opinion", path, "-o", tmp_path / "意见.docx")
-    assert result.exit_code == 2 and "不能出具认定意见" in result.output and "是否主动采取有效措施整改纠错" in result.output
+    assert result.exit_code == 2 and "不能出具认定意见" in result.output and "事后是否积极整改纠错" in result.output
     assert not (tmp_path / "意见.docx").exists()
 
 
