@@ -7,7 +7,7 @@ investigation/2, statement/2, consulted/3, deliberated/3, decided_by/2) fill wha
 not read.  Whatever the file does not give is a visible 〔待填：…〕, listed again at the end.  The
 document's phrases quoted from the law (the outcome's words, the effect articles, the procedure it
 owes) are data in the vocabulary's "opinion" table.  One model, rendered as .docx (python-docx,
-imported in `write_docx` only) or as .md/.html (jinja2 templates, every user string escaped).
+imported in `docx_document` only) or as .md/.html (jinja2 templates, every user string escaped).
 """
 
 from __future__ import annotations
@@ -517,7 +517,7 @@ def _handling(d: _Draft) -> list[dict]:
 # --- rendering (md/html: report.render_opinion, every value escaped by rongcuo_asp.escaping) ---------
 
 
-def write_docx(doc: dict, foot: dict, path: str) -> None:
+def docx_document(doc: dict, foot: dict):
     """The opinion as a Word document laid out after GB/T 9704-2012 (党政机关公文格式): A4, margins
     37/35/28/26 mm, title in 方正小标宋简体 2号 (22 pt), body in 仿宋_GB2312 3号 (16 pt) at a fixed
     28.95 pt line (22 lines a page), first-line indent of two characters, 一、 headings in 黑体,
@@ -529,7 +529,6 @@ def write_docx(doc: dict, foot: dict, path: str) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
-    from .atomic import replace_atomically
     from .escaping import text_safe
 
     def font(run, east_asian: str, size: float, bold: bool = False) -> None:
@@ -620,4 +619,4 @@ def write_docx(doc: dict, foot: dict, path: str) -> None:
         run._element.append(el)
     font(footer.add_run(" —"), "宋体", 14)
     document.core_properties.title = doc["title"]
-    replace_atomically(path, document.save)
+    return document

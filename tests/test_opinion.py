@@ -269,3 +269,14 @@ def test_opinion_needs_a_known_extension(write, tmp_path):
 def test_bundled_evidence_example_has_no_gaps():
     [r] = json.loads(run("check", REPO / "facts" / "examples" / "beijing_evidence.lp", "--format", "json").stdout)["results"]
     assert r["verdict"] == "tolerable" and r["evidence_gaps"] == []
+
+
+def test_the_docx_never_replaces_the_fact_file_it_was_drafted_from(write, tmp_path):
+    """A .docx written through a link to the input would destroy the case file: refused, file intact."""
+    path = write(NAMED)
+    before = path.read_bytes()
+    link = tmp_path / "意见.docx"
+    link.symlink_to(path)
+    result = run("opinion", path, "-o", link)
+    assert result.exit_code == 2 and "输入文件" in result.output
+    assert path.read_bytes() == before and link.is_symlink()

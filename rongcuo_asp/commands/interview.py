@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORMATS, command, emit, envelope, fail, guarded, read, regime_option
+from .common import FORMATS, command, emit, envelope, fail, guarded, read, regime_option, write_file
 
 
 @command()
@@ -144,12 +144,8 @@ def _interview_json(session, path: str | None) -> dict:
 
 
 def _write_quietly(path: str, text: str) -> None:
-    from ..atomic import replace_atomically
-
-    try:
-        replace_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-    except OSError as exc:
-        fail(f"无法写入 {path}：{exc.strerror or exc}")
+    """The interview rewrites its own fact file: the one safe writer, the input allowed."""
+    write_file(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), replace_input=True)
 
 
 class _AnswerSource:

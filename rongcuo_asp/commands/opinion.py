@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..vocabulary import vocabulary
-from .common import calendar, command, fail, guarded, holidays_option, one_incident, regime_option, write
+from .common import calendar, command, fail, guarded, holidays_option, one_incident, regime_option, write, write_file
 
 
 @command()
@@ -41,7 +41,7 @@ def opinion(file: str, regime: str | None, incident: str | None, output: str, ho
       rongcuo opinion 案件.lp --regime beijing --incident i1 -o 意见.html
     """
     from ..documents import footer
-    from ..opinion import opinion_document, write_docx
+    from ..opinion import docx_document, opinion_document
     from ..results import incident_result
 
     kind = Path(output).suffix.lower().lstrip(".")
@@ -51,10 +51,7 @@ def opinion(file: str, regime: str | None, incident: str | None, output: str, ho
     ci, regime = one_incident(file, incident, regime)
     doc = opinion_document(incident_result(ci, regime), {**ci.subject.records, **ci.inc.records})
     if kind == "docx":
-        try:
-            write_docx(doc, footer(doc), output)
-        except OSError as exc:
-            fail(f"无法写入 {output}：{exc.strerror or exc}")
+        write_file(output, docx_document(doc, footer(doc)).save)  # the one safe writer: never an input
     else:
         from ..report import render_opinion
 
