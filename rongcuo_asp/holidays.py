@@ -8,9 +8,7 @@ name the file and line; after MAX_ERRORS of them the rest are counted, not liste
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
 
 from .factmodel import FactFileError
 from .factsyntax import MAX_ERRORS
@@ -21,31 +19,15 @@ _LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?\s+(holiday
 
 
 def read_limited(path: str, limit: int = MAX_HOLIDAY_BYTES) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; FactFileError (exit 2) otherwise."""
+    """The bytes of a regular file of at most `limit` bytes (the project's one safe reader,
+    inputs.read_regular); FactFileError (exit 2) otherwise, worded for a holiday file."""
+    from .inputs import InputRefused, read_regular
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise FactFileError(path, [(None, f"无法读取节假日文件：{exc.strerror or exc}")]) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FactFileError(path, [(None, "不是普通文件（管道、设备等不能作为节假日文件）")])
-        if info.st_size > limit:
-            raise FactFileError(path, [(None, f"文件过大（节假日文件上限 {limit // 1024} KiB）")])
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:  # grew while being read
-            raise FactFileError(path, [(None, f"文件过大（节假日文件上限 {limit // 1024} KiB）")])
-        return b"".join(chunks)
-    except OSError as exc:
-        raise FactFileError(path, [(None, f"无法读取节假日文件：{exc.strerror or exc}")]) from None
-    finally:
-        os.close(fd)
+        return read_regular(path, limit)
+    except InputRefused as exc:
+        why = str(exc).replace("读取文件", "读取节假日文件").replace("输入文件", "节假日文件")
+        raise FactFileError(path, [(None, why)]) from None
 
 
 class HolidayFileError(FactFileError):
