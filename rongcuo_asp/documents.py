@@ -255,7 +255,8 @@ def _missing_nodes(r: Record) -> list[dict]:
     voc = vocabulary()
     groups: dict[str, list[dict]] = {}
     for m in r.get("missing_detail") or [{"fact": f, "role": "", "article": "", "decisive": False} for f in r["missing"]]:
-        text = missing_zh(m["fact"], r["regime"]) + (f"（{_cited(r['regime'], m['article'], m['fact'])}）" if m["article"] else "")
+        cited = f"（{_cited(r['regime'], m['article'], m['fact'])}）" if m["article"] else ""
+        text = missing_zh(m["fact"], r["regime"]) + cited
         text += "（单项即可决定）" if m["decisive"] else ""
         groups.setdefault(m["role"], []).append(node(text, code=m["fact"]))
     if list(groups) == [""]:
@@ -418,6 +419,11 @@ def _establish_node(t: Record, regime: str) -> dict:
     """「若要认定为……」: the fewest facts still to establish (cardinality-minimal), every way listed
     up to a bound; what all ways share first, then 以下任一组即可."""
     goal = _goal_zh(t["verdict"])
+    if t.get("bounded"):  # more facts than explain enumerates: said, not listed
+        return node(
+            f"若要认定为「{goal}」，至少还需查明 {t['count']} 项以上事实"
+            f"（已超出逐一列举的上限 {t['bound']} 项，未列出具体查明方式）"
+        )
     alts = t["alternatives"]
     shared = [c for c in alts[0]["changes"] if all(c in a["changes"] for a in alts)]
     head = f"若要认定为「{goal}」，至少还需查明 {t['count']} 项事实"

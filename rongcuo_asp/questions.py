@@ -25,7 +25,8 @@ from .vocabulary import vocabulary
 from .whatif import Change, establish, whatif
 from .whatif import group_ranges as ranges_of
 
-OUTCOMES = tuple(o for o in vocabulary().outcomes if o != "undetermined")  # exempt, mitigate; reduce/lighter where a text separates them
+# exempt, mitigate; reduce/lighter only where a text separates them
+OUTCOMES = tuple(o for o in vocabulary().outcomes if o != "undetermined")
 MAX_CHANGES = vocabulary().data["bounds"]["max_changes"]
 # explain's facts to establish: past this many for a verdict, "at least N" is said, not enumerated
 ESTABLISH_BOUND = vocabulary().data["bounds"]["establish"]
@@ -146,32 +147,6 @@ def _fixed(ci: CaseIncident) -> set[FactKey]:
 
 def _change_json(change: Change) -> dict:
     return {"fact": change.key.name, "from": change.old, "to": change.new}
-
-
-def group_ranges(alts: list[list[Change]], s) -> list[list[tuple[Change, list]]]:
-    """Alternatives that differ only in the value of one fact become one, with the set of values
-    (a range of the scale): merged while two have the same facts and differ in one value set.
-    Each merge joins A x B and A' x B into (A | A') x B, so a group stands for exactly the
-    alternatives it merged.  Values are kept in scale order."""
-    groups = [{c.key: (c, frozenset([c.new])) for c in alt} for alt in alts]
-    merged = True
-    while merged:
-        merged = False
-        for n, a in enumerate(groups):
-            for m in range(n + 1, len(groups)):
-                b = groups[m]
-                if a.keys() != b.keys():
-                    continue
-                differ = [k for k in a if a[k][1] != b[k][1]]
-                if len(differ) == 1:
-                    k = differ[0]
-                    a[k] = (a[k][0], a[k][1] | b[k][1])
-                    del groups[m]
-                    merged = True
-                    break
-            if merged:
-                break
-    return [[(c, [v for v in s.values[k] if v in vals]) for k, (c, vals) in g.items()] for g in groups]
 
 
 def alternatives(

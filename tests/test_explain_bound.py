@@ -180,7 +180,6 @@ def test_grouping_into_ranges_is_the_first_pair_first_merge():
     assert merged_some > 100  # the cases exercise merging, chains of merges included
 
 
-@pytest.mark.xfail(strict=True, reason="needs the bounded sentence in documents._establish_node (explain-speed report)")
 def test_text_says_the_bound_was_hit(tmp_path):
     path = tmp_path / "empty.lp"
     path.write_text(EMPTY, encoding="utf-8")
