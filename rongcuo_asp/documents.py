@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from .factkey import FactKey, FactText
+from .factmodel import LevelRange
 from .results import deciding_articles, evidence_map
 from .schema import Record
 from .vocabulary import vocabulary
@@ -18,6 +19,7 @@ from .vocabulary import vocabulary
 # --- Facts, values and verdicts in Chinese, all from the vocabulary file ----------------------
 
 _FACT = re.compile(r"^(-?)(\w+)\((.*)\)$")
+_RANGE = re.compile(r"^(-?)level\((\w+),(\w+),range\((\w+),(\w+)\)\)$")  # a level known up to a range
 # The subject's many-valued attributes: their titles are the vocabulary's argument kinds.
 _ATTRIBUTES = {a: vocabulary().data["argument_kinds"][a] for a in ("org", "rank", "subject_kind")}
 
@@ -35,6 +37,8 @@ def _structured(fact: str) -> tuple[FactKey, object] | None:
     only from a plain string (a JSON document read back, an expectation), or None."""
     if isinstance(fact, FactText):
         return fact.key, fact.value
+    if r := _RANGE.match(fact):
+        return FactKey.level(r.group(3)), level_range(r.group(3), r.group(4), r.group(5))
     m = _FACT.match(fact)
     if not m:
         return None
@@ -73,6 +77,9 @@ def missing_zh(fact: str, regime: str | None = None) -> str:
             return f"是否{voc.label('feature', key.name, regime)}"
         return entry.get("ask") or f"是否{voc.label('feature', key.name)}"  # "ask": the question where 是否 cannot lead
     if key.kind == "level":
+        if isinstance(found[1], LevelRange):  # known up to a range: what remains open
+            values = [f"「{value_zh(key.name, v)}」" for v in found[1].values]
+            return fact_label(key.name) + "：" + ("还是".join(values) if len(values) == 2 else "、".join(values) + "中的哪一级")
         return fact_label(key.name) + "（程度待查明）"
     return voc.predicates[key.kind].get("ask", fact)
 
@@ -84,9 +91,27 @@ def value_zh(name: str, value) -> str:
         return "未查明"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if (r := _range_of(name, value)) is not None:  # known up to a range: 未达「重大」, 「一般」至「较大」
+        return range_zh(name, list(r.values), voc.scale_values(name))
     if name in voc.scales:
         return voc.label("value", f"{name}.{value}")
     return voc.label(name, value) if name in _ATTRIBUTES else str(value)
+
+
+def level_range(dim: str, lo: str, hi: str) -> LevelRange | None:
+    """The range lo..hi of a dimension (None where not a range of its scale)."""
+    values = vocabulary().scale_values(dim) if dim in vocabulary().scales else []
+    if lo not in values or hi not in values or values.index(lo) >= values.index(hi):
+        return None
+    return LevelRange(lo, hi, tuple(values[values.index(lo) : values.index(hi) + 1]))
+
+
+def _range_of(name: str, value: object) -> LevelRange | None:
+    """A level range as carried (LevelRange) or as JSON writes it (range(lo,hi)), else None."""
+    if isinstance(value, LevelRange) or not isinstance(value, str):
+        return value if isinstance(value, LevelRange) else None
+    m = re.fullmatch(r"range\((\w+),(\w+)\)", value)
+    return level_range(name, m.group(1), m.group(2)) if m else None
 
 
 def fact_label(name: str, regime: str | None = None) -> str:
@@ -452,6 +477,9 @@ def _change_phrase(c: Record, regime: str, verb: bool = True) -> str:
     label, to = fact_label(c["fact"], regime), c.get("range") or value_zh(c["fact"], c["to"])
     if c["from"] is None:
         return f"{'查明' if verb else ''}「{label}」：{to}"
+    known = _range_of(c["fact"], c["from"])
+    if known is not None and c["to"] in known.values:  # a level known up to a range, established within it
+        return f"{'查明' if verb else ''}「{label}」（已知{value_zh(c['fact'], known)}）：{to}"
     return f"「{label}」由{value_zh(c['fact'], c['from'])}改为{to}"
 
 

@@ -12,7 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from .factmodel import Case, Fact, FactFile, FactFileError, Incident, Located, Subject, Term
+from .factmodel import Case, Fact, FactFile, FactFileError, Incident, LevelRange, Located, Subject, Term
 from .factsyntax import DATE, MAX_ERRORS, MAX_LINES, Parser, TooManyStatements, simple_facts, too_many_statements
 from .inputs import InputRefused, read_regular
 from .vocabulary import vocabulary
@@ -23,6 +23,7 @@ __all__ = [
     "FactFile",
     "FactFileError",
     "Incident",
+    "LevelRange",
     "Located",
     "Subject",
     "Term",
@@ -100,6 +101,8 @@ class _Checker:
         self.subjects: dict[str, Subject] = {}
         self.incidents: dict[str, Incident] = {}
         self._plain = _plain_signatures()
+        # (incident, dimension) -> [tightest level_at_least, tightest level_at_most], value with its line
+        self._bounds: dict[tuple[str, str], list[Located[str] | None]] = {}
 
     def error(self, line: int | None, text: str) -> None:
         if len(self.problems) < MAX_ERRORS:
@@ -243,6 +246,8 @@ class _Checker:
             self._holds(f)
         for f in (
             get("level")
+            + get("level_at_most")
+            + get("level_at_least")
             + get("matter")
             + get("date")
             + get("expect")
@@ -251,6 +256,7 @@ class _Checker:
             + get("expect_procedure")
         ):
             self._incident_fact(f)
+        self._ranges()
         for f in get("evidence"):
             self._evidence(f)
         for f in (f for p, spec in self.voc.predicates.items() if spec.get("record") for f in get(p)):
@@ -262,7 +268,7 @@ class _Checker:
         x, what, source = f.args[0].value, f.args[1].value, f.args[2].value
         if x in self.incidents:
             inc = self.incidents[x]
-            stated = what in inc.holds or what in inc.levels or what in inc.dates
+            stated = what in inc.holds or what in inc.levels or what in inc.ranges or what in inc.dates
             owner = inc.evidence
         elif x in self.subjects:
             subj = self.subjects[x]
@@ -326,7 +332,7 @@ class _Checker:
             self.error(f.line, f"{f.pred}/{len(f.args)}：失误错误 {i} 未用 incident(S,{i}) 声明")
             return
         inc = self.incidents[i]
-        if f.pred == "level":
+        if f.pred in ("level", "level_at_most", "level_at_least"):
             dim, value = f.args[1].value, f.args[2]
             values = self.voc.scale_values(dim)
             if value.kind != "const" or value.value not in values:
@@ -334,6 +340,9 @@ class _Checker:
                     f.line,
                     f"{dim} 的取值 {value} 超出量表{_suggest(value.value, values)}；可选（由低到高）：{' < '.join(values)}",
                 )
+                return
+            if f.pred != "level":
+                self._bound(inc, dim, value.value, f)
                 return
             self._set_once(inc.levels, dim, value.value, f, f"level({i},{dim})")
         elif f.pred == "matter":
@@ -359,6 +368,51 @@ class _Checker:
                 self.error(f.line, f"expect/4：结论 {verdict} 没有处理程度（只有 tolerable 才有 {outcome} 这样的处理程度）")
                 return
             inc.expects.append((f.args[1].value, verdict, outcome, f.line))
+
+    def _bound(self, inc: Incident, dim: str, value: str, f: Fact) -> None:
+        """level_at_most / level_at_least: keep the tightest bound of each side (given twice, the
+        range is their intersection)."""
+        order = self.voc.scale_values(dim).index
+        bounds = self._bounds.setdefault((inc.id, dim), [None, None])
+        side = 1 if f.pred == "level_at_most" else 0
+        old = bounds[side]
+        if old is None or (order(value) < order(old.value) if side else order(value) > order(old.value)):
+            bounds[side] = Located(value, f.line)
+
+    def _ranges(self) -> None:
+        """The range of each bounded level: refused where empty or where it excludes the level the
+        file states; a range of one value is that value, of the whole scale says nothing."""
+        for (i, dim), (least, most) in self._bounds.items():
+            inc, values = self.incidents[i], self.voc.scale_values(dim)
+            lo = values.index(least.value) if least else 0
+            hi = values.index(most.value) if most else len(values) - 1
+            label = lambda v, dim=dim: self.voc.label("value", f"{dim}.{v}")  # noqa: E731
+            if lo > hi:
+                assert least is not None and most is not None
+                first, last = sorted((least, most), key=lambda b: b.line)
+                self.error(
+                    last.line,
+                    f"程度范围为空：{dim} 在第 {least.line} 行不低于 {least.value}（{label(least.value)}），"
+                    f"在第 {most.line} 行不超过 {most.value}（{label(most.value)}），没有同时满足的取值",
+                )
+                continue
+            stated = inc.levels.get(dim)
+            if stated is not None:
+                if not lo <= values.index(stated.value) <= hi:
+                    bound = least if least and values.index(stated.value) < lo else most
+                    assert bound is not None
+                    word = "不低于" if bound is least else "不超过"
+                    self.error(
+                        bound.line,
+                        f"矛盾：level({i},{dim}) 在第 {stated.line} 行为 {stated.value}（{label(stated.value)}），"
+                        f"在第 {bound.line} 行{word} {bound.value}（{label(bound.value)}）",
+                    )
+                continue
+            line = max(b.line for b in (least, most) if b)
+            if lo == hi:
+                inc.levels[dim] = Located(values[lo], line)
+            elif hi - lo < len(values) - 1:
+                inc.ranges[dim] = Located(LevelRange(values[lo], values[hi], tuple(values[lo : hi + 1])), line)
 
     def _missing_fact(self, f: Fact, inc: Incident) -> str | None:
         """The fact an expect_missing names, parsed (spacing does not matter) and checked against the

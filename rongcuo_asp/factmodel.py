@@ -30,6 +30,24 @@ class Fact(NamedTuple):
         return ("-" if self.negated else "") + f"{self.pred}({','.join(map(str, self.args))})"
 
 
+class LevelRange(str):
+    """A level known only up to a range (level_at_most / level_at_least): the scale values from `lo`
+    to `hi`, at least two (a range of one value is that value).  As text (JSON, reports' codes) it
+    is range(lo,hi); it equals no single value."""
+
+    lo: str
+    hi: str
+    values: tuple[str, ...]  # the values of the range, in scale order
+
+    def __new__(cls, lo: str, hi: str, values: tuple[str, ...]) -> LevelRange:
+        self = super().__new__(cls, f"range({lo},{hi})")
+        self.lo, self.hi, self.values = lo, hi, tuple(values)
+        return self
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, tuple[str, ...]]]:  # copy and pickle keep the bounds
+        return LevelRange, (self.lo, self.hi, self.values)
+
+
 T = TypeVar("T")
 
 
@@ -61,6 +79,7 @@ class Incident:
     matter: Located[Term] | None = None
     holds: dict[str, Located[bool]] = field(default_factory=dict)  # feature -> bool
     levels: dict[str, Located[str]] = field(default_factory=dict)  # dimension -> value
+    ranges: dict[str, Located[LevelRange]] = field(default_factory=dict)  # dimension -> level_at_most/_least
     dates: dict[str, Located[dt.date]] = field(default_factory=dict)  # event -> datetime.date
     evidence: dict[str, list[str]] = field(default_factory=dict)  # feature, dimension or event -> sources
     records: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # statement/2 …: predicate -> texts (documents only)

@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .documents import fact_label, missing_zh, range_zh, value_zh, verdict_zh
-from .factfile import FactFile, Incident, Term, parse_fact_text
+from .factfile import FactFile, Incident, LevelRange, Term, parse_fact_text
+from .factkey import FactText
 from .provenance import Naming
 from .reasoner import FactKey, solver
 from .repeats import derive_repeats
@@ -138,7 +139,7 @@ def best_question(state: _Open, possible: Callable[[str, dict[FactKey, object]],
     def score(k: FactKey) -> tuple:
         regimes = [r for r, keys in state.missing.items() if k in keys]
         settles, pairs = False, 0
-        for value in solver(regimes[0]).values[k]:
+        for value in solver(regimes[0]).open_values(k, state.known):
             after = {**state.known, k: value}
             n_pairs = 0
             for r in regimes:
@@ -398,7 +399,7 @@ class Interview:
         regimes = [r for r, keys in state.missing.items() if key in keys]
         naming = Naming(inc)
         s = solver(regimes[0])
-        values = s.values[key]
+        values = s.open_values(key, state.known)  # a level known up to a range: the values of the range
         name = naming.key(key)
         options: list[tuple[object, str]]
         if key.kind == "holds":
@@ -414,6 +415,8 @@ class Interview:
                 options = [(True, "是"), (False, "否")]
         else:
             text = missing_zh(name) + "？" if key.kind != "level" else f"{fact_label(key.name)}的程度？"
+            if isinstance(state.known.get(key), LevelRange):  # known up to a range: what remains, 「较大」还是「重大」？
+                text = missing_zh(FactText(name, key, state.known[key])) + "？"
             options = [(v, value_zh(key.name, v)) for v in values]
         q = Question(inc.id, text, key=key, options=options, regimes=regimes, name=name)
         q.articles = self._articles(key, regimes)
@@ -463,7 +466,7 @@ class Interview:
         domain = solver(regimes[0]).values[key]
         now = {r: _Consequences.of(regime=r, known=known) for r in regimes}
         effects: dict[str, list] = {}
-        for value in domain:
+        for value in solver(regimes[0]).open_values(key, known):
             after = {**known, key: value}
             parts = []
             for regime in regimes:
@@ -548,15 +551,16 @@ class Interview:
         if q.key is not None and q.key.kind == "level" and (values := level_range(reply, q.options)) is not None:
             if len(values) == 1:  # a range of one value is that value
                 return values[0]
-            within = "、".join(f"「{label}」" for v, label in q.options if v in values)
-            raise AnswerError(
-                f"「{reply}」是一个范围（{within}之一）：事实文件目前只能记一个具体程度；"
-                f"请回答 {listed}，或 {UNKNOWN}（只知范围时）"
-            )
+            if len(values) == len(q.options):  # every value offered: says nothing new
+                raise AnswerError(f"「{reply}」包括了全部可选程度：请回答 {listed}，或 {UNKNOWN}")
+            scale = vocabulary().scale_values(q.key.name)  # kept as the range it is (level_at_least / _most)
+            return LevelRange(str(values[0]), str(values[-1]), tuple(scale[scale.index(values[0]) : scale.index(values[-1]) + 1]))
         raise AnswerError(f"无法识别的回答「{reply}」：请回答 {listed}，或 {UNKNOWN}、{BACK}、{END}")
 
     @staticmethod
     def _label(q: Question, value: object) -> str:
+        if isinstance(value, LevelRange) and q.key is not None:
+            return value_zh(q.key.name, value)
         return next((label for v, label in q.options if v == value), str(value))
 
     def _facts(self, q: Question, value: object) -> str:
@@ -574,6 +578,10 @@ class Interview:
                 "occurred": f'date({inc.id}, occurred, "{value}").\n',
             }[q.record]
         assert q.key is not None  # a fact question
+        if isinstance(value, LevelRange):  # the bounds that say something: level_at_least / level_at_most
+            scale = vocabulary().scale_values(q.key.name)
+            bounds = [("level_at_least", value.lo, scale[0]), ("level_at_most", value.hi, scale[-1])]
+            return "".join(f"{p}({inc.id}, {q.key.name}, {v}).\n" for p, v, end in bounds if v != end)
         return Naming(inc).fact(q.key, value) + ".\n"
 
     def summary(self) -> str:
@@ -636,4 +644,8 @@ def answer_from(q: Question, known: dict[FactKey, object]) -> str:
     interview replayed against a complete file, for the oracle test and the benchmark."""
     if q.key is None or q.key not in known:
         return UNKNOWN
-    return str(next(n for n, (value, _) in enumerate(q.options, start=1) if value == known[q.key]))
+    value = known[q.key]
+    if isinstance(value, LevelRange):  # known up to a range: the options within it (all of them: 不清楚)
+        within = [n for n, (v, _) in enumerate(q.options, start=1) if v in value.values]
+        return UNKNOWN if len(within) == len(q.options) else f"{within[0]}-{within[-1]}" if len(within) > 1 else str(within[0])
+    return str(next(n for n, (v, _) in enumerate(q.options, start=1) if v == value))

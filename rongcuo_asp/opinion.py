@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .documents import _articles_of, _conflict_text, _structured, fact_label, fact_zh, missing_zh, procedure_text, value_zh
+from .factmodel import LevelRange
 from .results import CheckError, deciding_articles, evidence_map
 from .schema import Record
 from .vocabulary import vocabulary
@@ -150,6 +151,9 @@ class _Draft:
             return f"存在{label}的情形"
         if key.kind == "level" and isinstance(value, str):
             dim = voc.label("dimension", key.name)
+            if isinstance(value, LevelRange):  # known up to a range: stated as such, never a value
+                words = value_zh(key.name, value)
+                return f"{dim}{words}" if words.startswith(("未达", "达到")) else f"{dim}在{words}之间"
             if value == "none" and key.name != "recovery":
                 return f"未{ {'accident': '发生', 'mass_incident': '引发'}.get(key.name, '造成') }{dim}"
             return f"{dim}为「{value_zh(key.name, value)}」"

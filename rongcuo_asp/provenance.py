@@ -9,6 +9,7 @@ from functools import cache
 from .encoding import Encoding, Pattern, Rule
 from .factfile import Incident
 from .factkey import FactKey, FactText
+from .factmodel import LevelRange
 from .reasoner import Shown
 from .schema import Ground
 from .vocabulary import vocabulary
@@ -89,6 +90,9 @@ def contradiction(rule: Rule, atoms: list[Atom]) -> list[Atom]:
             elif all(x is None or x == y for x, y in zip(p.args[:-1], a.args[:-1], strict=True)):
                 if p.args[-1] is None:
                     loose.append(a)
+                elif isinstance(a.value, LevelRange):  # known up to a range: blocks only outside it
+                    if p.args[-1] not in a.value.values:
+                        exact.append(a)
                 elif a.args[-1] != p.args[-1]:
                     exact.append(a)
     return exact or loose

@@ -26,6 +26,7 @@ import clingo
 
 from .encoding import CITING_PREDICATES, Encoding, citation_key, load_encoding, regime_program, shared_part
 from .factkey import FactKey
+from .factmodel import LevelRange
 from .vocabulary import vocabulary
 
 
@@ -74,7 +75,8 @@ class RegimeSolver:
 
         fn, i, s = clingo.Function, clingo.Function("i"), clingo.Function("s")
         self.values: dict[FactKey, list[object]] = {}
-        self.literals: dict[tuple[FactKey, object], int] = {}
+        # a level known up to a range has a literal too, made on first use (_RangeLiterals)
+        self.literals: dict[tuple[FactKey, object], int] = _RangeLiterals(self)
 
         self.symbols: dict[tuple[FactKey, object], clingo.Symbol] = {}  # the template atom of each fact value
 
@@ -188,7 +190,8 @@ class RegimeSolver:
         read = set(re.findall(r"^suggestion\(.*?$", shared_part("outcome.lp"), re.M))
         dims = {d for line in read for d in re.findall(r"level\(I, (\w+),", line)}
         levels = [k for k in self.ordered(known) if k.kind == "level" and k.name in dims]
-        fixed = [self.literals[(k, v)] for k, v in known.items() if k not in levels]
+        levels = [k for k in levels if not isinstance(known[k], LevelRange)]  # a range is a premise
+        fixed = self.assume(self.literals, {k: v for k, v in known.items() if k not in levels})
         lits = [self.literals[(k, known[k])] for k in levels]
         goal = _literal(self.ctl, clingo.Function("suggested", [clingo.Function("i"), clingo.Function(suggested)]))
         back = dict(zip(lits, levels, strict=True))
@@ -229,7 +232,7 @@ class RegimeSolver:
             self._configure("auto", 1)
         else:
             ctl, literals = self._mode_control(mode)
-            assumptions = [literals[kv] for kv in known.items()]
+            assumptions = self.assume(literals, known)
         symbols = _last_model_symbols(ctl, assumptions)
         if symbols is None:  # the template admits every consistent assignment; this is a bug
             raise RuntimeError(f"{self.regime}: no completion under the given facts")
@@ -248,7 +251,27 @@ class RegimeSolver:
         return _verdict_outcome_pairs(verdicts, {a.args[0] for a in brave if a.name == "outcome"})
 
     def assumptions(self, known: dict[FactKey, object]) -> list[int]:
-        return [self.literals[(k, v)] for k, v in known.items()]
+        return self.assume(self.literals, known)
+
+    def assume(self, literals: dict[tuple[FactKey, object], int], known: dict[FactKey, object]) -> list[int]:
+        """The assumption literals of known facts, in a control whose fact literals are `literals`:
+        a value's literal; for a level known up to a range, its values outside the range false (the
+        completions are those whose level lies in the range)."""
+        out = []
+        for k, v in known.items():
+            if isinstance(v, LevelRange):
+                out += [-literals[(k, x)] for x in self.values[k] if x not in v.values]
+            else:
+                out.append(literals[(k, v)])
+        return out
+
+    def open_values(self, key: FactKey, known: dict[FactKey, object]) -> list[object]:
+        """The values a fact may still take: all its values if unknown, the range's if known up to
+        one, else none."""
+        v = known.get(key, _UNSET)
+        if v is _UNSET:
+            return self.values[key]
+        return list(v.values) if isinstance(v, LevelRange) else []
 
     def ordered(self, keys) -> list[FactKey]:
         """Keys in document order (first article that reads them), then vocabulary order."""
@@ -256,7 +279,7 @@ class RegimeSolver:
 
     def decide(self, known: dict[FactKey, object]) -> Decision:
         """Decide the generic incident whose known facts are `known` (absent keys are unknown)."""
-        if all(k in known for k in self.relevant):
+        if all(k in known and not isinstance(known[k], LevelRange) for k in self.relevant):
             # Every fact a rule reads is stated: the completions differ only in facts no rule reads,
             # which never matter (proven by `rongcuo verify`), so one model is all of them.
             brave = cautious = self._consequences(known, "auto")
@@ -284,17 +307,23 @@ class RegimeSolver:
         """The (verdict, outcome) pairs some completion of the known facts gives: one brave
         enumeration over the verdict and degree atoms only."""
         ctl, literals = self._mode_control("brave-pairs")
-        symbols = _last_model_symbols(ctl, [literals[kv] for kv in known.items()]) or []
+        symbols = _last_model_symbols(ctl, self.assume(literals, known)) or []
         verdicts = {sym.arguments[1].name for sym in symbols if sym.name == "verdict"}
         return _verdict_outcome_pairs(verdicts, {sym.arguments[1].name for sym in symbols if sym.name == "degree"})
 
     def relevant_unknown(self, known: dict[FactKey, object]) -> list[FactKey]:
         """The unknown facts that make a difference: some two completions differing in that fact
         alone give different (verdict, outcome) pairs.  One brave enumeration: the flips some model
-        of the two-incident program makes (encodings/relevance.lp)."""
+        of the two-incident program makes (encodings/relevance.lp).  A level known up to a range
+        stays open: flipped within the range only (the second incident's level kept in it too)."""
         ctl, lits = self._mode_control("relevance")
         flips = self._flip_lits
-        assumptions = [lits[kv] for kv in known.items()] + [-flips[k] for k in known if k in flips]
+        ranged = {k: v for k, v in known.items() if isinstance(v, LevelRange)}
+        assumptions = self.assume(lits, known) + [-flips[k] for k in known if k in flips and k not in ranged]
+        fn = clingo.Function
+        for k, r in ranged.items():  # j's level of the dimension is within the range too
+            outside = [str(x) for x in self.values[k] if x not in r.values]
+            assumptions += [-_literal(ctl, fn("level", [fn("j"), fn(k.name), fn(x)])) for x in outside]
         symbols = _last_model_symbols(ctl, assumptions) or []
         flipped = {self._flip_key[sym.arguments[0]] for sym in symbols}
         return [k for k in self.deciding if k in flipped]
@@ -302,13 +331,13 @@ class RegimeSolver:
     def _decisive(self, known: dict[FactKey, object], relevant: list[FactKey], verdicts: set[str]) -> frozenset[FactKey]:
         """Relevant facts one value of which alone decides the verdict: (k, v) decides V iff no
         completion has k = v and a verdict other than V — (k, v) is no brave consequence of ¬V."""
-        base = [self.fact_literals[(k, v)] for k, v in known.items()]
+        base = self.assume(self.fact_literals, known)
         fact_of = self._fact_of
         found: set[FactKey] = set()
         for verdict in sorted(verdicts):
             symbols = _last_model_symbols(self.facts_ctl, [*base, -self._facts_goal(verdict, None)]) or []
             seen = {fact_of[sym] for sym in symbols}
-            found.update(k for k in relevant for v in self.values[k] if (k, v) not in seen)
+            found.update(k for k in relevant for v in self.open_values(k, known) if (k, v) not in seen)
         return frozenset(found)
 
     def legal_order(self, keys: list[FactKey], known: dict[FactKey, object]) -> list[FactKey]:
@@ -334,7 +363,7 @@ class RegimeSolver:
             if any(_contradicts(p, known.get(k, _UNSET)) for p, k in zip(r.body, keys, strict=True)):
                 d = 10**6
             else:
-                d = sum(k not in known for k in keys)
+                d = sum(k not in known or isinstance(known[k], LevelRange) for k in keys)
             for k in keys:
                 out[k] = min(out.get(k, 10**6), d)
         return out
@@ -370,6 +399,31 @@ def _last_model_symbols(ctl: clingo.Control, assumptions: list[int]) -> list[cli
 _UNSET = object()
 
 
+class _RangeLiterals(dict):
+    """The check control's fact literals; a level known up to a range gets on first use a literal
+    of its own, an atom that, assumed, makes the values outside the range false (so unsat cores and
+    minimal reasons treat the range as one fact).  Iterating gives the single values only."""
+
+    def __init__(self, owner: RegimeSolver):
+        super().__init__()
+        self._owner = owner
+        self._ranges: dict[tuple[FactKey, LevelRange], int] = {}
+
+    def __missing__(self, kv: tuple[FactKey, object]) -> int:
+        key, value = kv
+        if not isinstance(value, LevelRange):
+            raise KeyError(kv)
+        if kv not in self._ranges:
+            with self._owner.ctl.backend() as b:
+                atom = b.add_atom()
+                b.add_rule([atom], choice=True)
+                for x in self._owner.values[key]:
+                    if x not in value.values:
+                        b.add_rule([], [atom, self[(key, x)]])
+            self._ranges[(key, value)] = atom
+        return self._ranges[(key, value)]
+
+
 def _literal(ctl: clingo.Control, atom: clingo.Symbol) -> int:
     """The solver literal of a ground atom (every fact value and goal is in the ground program)."""
     found = ctl.symbolic_atoms[atom]
@@ -394,6 +448,8 @@ def _contradicts(p, value: object) -> bool:
     if p.pred == "holds":
         return value is p.negated
     wanted = p.args[-1]
+    if isinstance(value, LevelRange):
+        return wanted is not None and wanted not in value.values
     return wanted is not None and value != wanted
 
 

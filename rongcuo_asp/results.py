@@ -8,6 +8,7 @@ from functools import cached_property
 
 from .encoding import Encoding, citation_key
 from .factfile import FactFile, FactFileError, Incident, Subject
+from .factkey import FactText
 from .procedure import review
 from .provenance import GROUND_ATOMS, KnownAtoms, Naming, atoms_of, exclusions_checked, ground_of, rules_of, support
 from .reasoner import Decision, FactKey, RegimeSolver, solver
@@ -40,6 +41,7 @@ def known_facts(ff: FactFile, inc: Incident, reps: Repeats) -> dict[FactKey, obj
     known: dict[FactKey, object] = {FactKey.feature("i", f): loc.value for f, loc in inc.holds.items()}
     known.update({FactKey.feature("s", f): loc.value for f, loc in subj.holds.items()})
     known.update({FactKey.level(d): loc.value for d, loc in inc.levels.items()})
+    known.update({FactKey.level(d): loc.value for d, loc in inc.ranges.items()})  # a LevelRange: known up to a range
     attributes = (("org", subj.org), ("rank", subj.rank), ("subject_kind", subj.kind))
     for key, loc in ((FactKey.attribute(a), loc) for a, loc in attributes):
         if loc is not None:
@@ -193,11 +195,11 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
         "suggested_degree": _suggestion(s, dec, known, naming),
         "effective_from": vocabulary().regimes[regime]["effective_from"],
         "grounds": grounds,
-        "missing": [naming.key(k) for k in dec.missing],
+        "missing": [_open(naming, k, known) for k in dec.missing],
         # the same facts with their place in the law and whether one value alone settles the verdict
         "missing_detail": [
             {
-                "fact": naming.key(k),
+                "fact": _open(naming, k, known),
                 "role": s.places[k].role,
                 "article": s.places[k].article,
                 "decisive": k in dec.decisive,
@@ -210,6 +212,13 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
         "evidence_gaps": evidence_gaps(dec.verdict, grounds, sources, exclusions_checked(enc, dec.verdict, atoms, naming)),
     }
     return result, dec, known
+
+
+def _open(naming: Naming, key: FactKey, known: dict[FactKey, object]) -> FactText:
+    """A fact still to verify, level(i1,harm); for a level known up to a range, carrying the range
+    (reports word what remains: 「较大」还是「重大」)."""
+    text = naming.key(key)
+    return FactText(text, key, known[key]) if key in known else text
 
 
 def _suggestion(s: RegimeSolver, dec: Decision, known: dict[FactKey, object], naming: Naming) -> Suggestion | None:

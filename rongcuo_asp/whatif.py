@@ -23,6 +23,7 @@ import clingo
 
 from .encoding import regime_program, shared_part
 from .explain import shrink
+from .factmodel import LevelRange
 from .reasoner import FactKey, RegimeSolver, solver
 
 MAX_ROUNDS = 500
@@ -61,9 +62,10 @@ class WhatIf:
         fn = clingo.Function
         on = [fn("goal", [fn(goal)]), fn("max_changes", [clingo.Number(bound)])]
         for key in self.check.relevant:
-            if key in known:
+            ranged = isinstance(known.get(key), LevelRange)  # set like an unknown fact; kept: within its range
+            if key in known and not ranged:
                 on += [fn("current", [self.atoms[(key, known[key])]]), fn("known", [clingo.parse_term(key.term)])]
-            if key in kept:
+            if key in kept and not ranged:
                 on.append(fn("kept", [clingo.parse_term(key.term)]))
         for sym in on:
             self.ctl.assign_external(sym, True)
@@ -98,6 +100,11 @@ class WhatIf:
         with self.ctl.backend() as b:
             guard = b.add_atom()
             b.add_external(guard, clingo.TruthValue.True_)
+            for k, r in known.items():  # a kept level known up to a range is set within it only
+                if k in kept and isinstance(r, LevelRange):
+                    for x in self.check.values[k]:
+                        if x not in r.values and (k, x) in self.fix_lit:
+                            b.add_rule([], [guard, self.fix_lit[(k, x)]])
         goal_lit = self.check.goal_literal(goal)
         rank = {k: n for n, k in enumerate(self.check.legal_order(self.check.relevant, known))}
 
@@ -182,7 +189,8 @@ def establish(
     contains (pairs only among few values: the loop is faster on many).  Beyond, the master
     program's loop, asked for at most `bound` changes."""
     s = solver(regime)
-    cands = [(k, v) for k in missing if k not in kept and k not in known for v in s.values[k]]
+    # unknown facts, and levels known up to a range (within it: kept or not, established, not changed)
+    cands = [(k, v) for k in missing if k not in kept or isinstance(known.get(k), LevelRange) for v in s.open_values(k, known)]
     small = _small_sets(s, known, goal, cands, pairs=len(cands) <= FAST_CANDIDATES)
     if small is None:
         found = whatif(regime).alternatives(known, goal, kept, bound)
@@ -194,7 +202,7 @@ def establish(
     def order(c: Change) -> tuple[int, int]:  # as WhatIf.alternatives orders them
         return rank[c.key], s.values[c.key].index(c.new)
 
-    alts = [sorted((Change(k, None, v) for k, v in kvs), key=order) for kvs in small]
+    alts = [sorted((Change(k, known.get(k), v) for k, v in kvs), key=order) for kvs in small]
     return sorted(alts, key=lambda cs: [order(c) for c in cs])
 
 
