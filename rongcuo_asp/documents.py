@@ -164,7 +164,19 @@ def node(
 def _facts(facts: list[str], regime: str | None = None, evidence: dict[str, list[str]] | None = None) -> list[dict]:
     """Facts in Chinese, each with the evidence the file gives for it (evidence/3)."""
     evidence = evidence or {}
-    return [node(fact_zh(f, regime), [node(f"证据：{e}") for e in evidence.get(f, [])], code=f) for f in facts]
+    return [node(fact_zh(f, regime), [node(f"证据：{e}") for e in evidence.get(f, [])], code=file_form(f)) for f in facts]
+
+
+def file_form(fact: str) -> str:
+    """A fact as a fact file writes it (--atoms): a level known up to a range as its bounds,
+    level_at_least(i1,harm,general) level_at_most(i1,harm,serious); any other fact as it is."""
+    m = _RANGE.match(fact)
+    if not m or (r := level_range(m.group(3), m.group(4), m.group(5))) is None:
+        return fact
+    i, dim = m.group(2), m.group(3)
+    scale = vocabulary().scale_values(dim)
+    bounds = [("level_at_least", r.lo, scale[0]), ("level_at_most", r.hi, scale[-1])]
+    return " ".join(f"{p}({i},{dim},{v})" for p, v, end in bounds if v != end)
 
 
 def _ground_node(g: Record, regime: str) -> dict:

@@ -146,3 +146,26 @@ def test_interview_stores_a_range_answer_and_uses_it(write):
     session.answer(q, "重大")
     [r] = check_file(session.ff, None)
     assert r["verdict"] == "not_tolerable"
+
+
+def test_evidence_and_atoms_of_a_range(write):
+    """evidence/3 may cite a range; --atoms shows it as the fact file writes it (its bounds)."""
+    text = with_levels("level_at_least(i1, harm, general).", "level_at_most(i1, harm, serious).", drop=("harm",))
+    path = write(text + 'evidence(i1, harm, "损失评估报告第2页").\n')
+    run = CliRunner().invoke(main, ["check", str(path), "--atoms"])
+    assert run.exit_code == 0, run.output
+    assert "损失或负面影响：「一般」至「较大」　〔level_at_least(i1,harm,general) level_at_most(i1,harm,serious)〕" in run.output
+    assert "证据：损失评估报告第2页" in run.output
+
+
+def test_a_range_is_not_a_known_value_when_every_other_fact_is_known():
+    """Every fact the regime reads is stated but the accident level is only a range: the completions
+    still differ (no single model stands for them all)."""
+    from rongcuo_asp.reasoner import solver
+
+    text = with_levels("level_at_least(i1, accident, larger).", "level_at_most(i1, accident, major).", drop=("accident",))
+    ff = parse_fact_text(text.encode())
+    stated = {*ff.incidents["i1"].holds, *ff.incidents["i1"].levels, *ff.incidents["i1"].ranges, *ff.subjects["wang"].holds}
+    rest = [k.name for k in solver("beijing").relevant if k.kind == "holds" and k.holder == "i" and k.name not in stated]
+    r = result(text + "".join(f"-holds(i1, {name}).\n" for name in rest))
+    assert r["verdict"] == "undetermined" and r["missing"] == ["level(i1,accident)"]
