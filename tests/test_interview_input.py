@@ -170,13 +170,14 @@ def test_why_says_which_reading_decides_the_item(write):
 
 
 def test_a_level_given_as_a_range_is_understood(write):
-    """「未达「重大」」 is read as the range it is and refused as such (a file states one level);
+    """「未达「重大」」 is stored as the range it is (level_at_most, never an invented value);
     a range of one value (「特别重大」以上) is that value."""
     path = write(OPEN)
-    refused = CliRunner().invoke(main, ["interview", str(path)], input="否\n否\n否\n未达「重大」\n")
-    assert (
-        refused.exit_code == 2 and "第 4 个回答：「未达「重大」」是一个范围（「无」、「一般」、「较大」之一）" in refused.output
-    )
-    taken = CliRunner().invoke(main, ["interview", str(path)], input="特别重大以上\n")
+    ranged = CliRunner().invoke(main, ["interview", str(path)], input="否\n否\n否\n未达「重大」\n")
+    assert ranged.exit_code == 0, ranged.output
+    text = path.read_text(encoding="utf-8")
+    assert "level_at_most(i1, accident, larger)." in text and "level(i1, accident," not in text
+    path = write(OPEN)
+    taken = CliRunner().invoke(main, ["interview", str(path)], input="否\n否\n否\n特别重大以上\n")
     assert taken.exit_code == 0, taken.output
     assert "level(i1,accident,extraordinary)." in path.read_text(encoding="utf-8")
