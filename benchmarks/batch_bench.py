@@ -13,7 +13,9 @@ Peak memory is the largest resident set of the whole process tree, sampled every
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -56,11 +58,11 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def measure(cmd: list[str], **kw) -> tuple[float, int, int]:
+def measure(cmd: list[str], stdout=subprocess.DEVNULL, **kw) -> tuple[float, int, int]:
     """(seconds, peak tree RSS in bytes, exit code) of a command."""
     peak = 0
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, **kw)
     done = threading.Event()
 
     def sample() -> None:
@@ -77,11 +79,12 @@ def measure(cmd: list[str], **kw) -> tuple[float, int, int]:
     return time.perf_counter() - start, peak, proc.returncode
 
 
-def corpus(n: int, where: Path) -> Path:
+def corpus(n: int, where: Path, known: float = 0.8) -> Path:
     d = where / f"cases_{n}"
     d.mkdir()
     for off in range(0, n, PER_FILE):
-        (d / f"part_{off // PER_FILE:05d}.lp").write_text(generate(min(PER_FILE, n - off), offset=off), encoding="utf-8")
+        text = generate(min(PER_FILE, n - off), offset=off, known=known)
+        (d / f"part_{off // PER_FILE:05d}.lp").write_text(text, encoding="utf-8")
     return d
 
 
@@ -90,6 +93,7 @@ def baseline_program(d: Path, regime: str) -> Path:
     parts += [(ENCODINGS / p).read_text(encoding="utf-8") for p in ("verdict.lp", "outcome.lp")]
     parts.append((ENCODINGS / vocabulary().regimes[regime]["encoding"]).read_text(encoding="utf-8"))
     parts += [f.read_text(encoding="utf-8") for f in sorted(d.glob("*.lp"))]
+    parts.append("#show verdict/2.")  # for the agreement check; the answer set is computed anyway
     out = d.parent / f"all_in_one_{d.name}.lp"
     out.write_text("\n".join(parts), encoding="utf-8")
     return out
@@ -112,42 +116,49 @@ def startup(runs: int = 11) -> tuple[float, float]:
     return statistics.median(times[0]), statistics.median(times[1])
 
 
+def batch_verdicts(out: Path) -> dict[str, str]:
+    return {r["incident"]: r["verdict"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+
+
+def clingo_verdicts(out: Path) -> dict[str, str]:
+    return dict(re.findall(r"verdict\((\w+),(\w+)\)", out.read_text(encoding="utf-8")))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--regime", default="beijing")
+    ap.add_argument("--known", type=float, default=0.8, help="share of facts stated (1.0: fully specified incidents)")
+    ap.add_argument("--full", action="store_true", help="the full per-incident record (rongcuo batch --full)")
+    ap.add_argument("--tree", type=Path, default=ROOT, help="the source tree whose rongcuo is run (an older checkout)")
+    ap.add_argument("--no-startup", action="store_true")
     args = ap.parse_args()
     clingo_cmd = [sys.executable, "-m", "clingo"]
-    print(f"regime {args.regime}, jobs {args.jobs}, {os.cpu_count()} cores")
-    print(f"{'incidents':>10} | {'rongcuo batch':>22} | {'plain clingo (all-in-one)':>26} | speed-up")
+    print(f"regime {args.regime}, jobs {args.jobs}, {os.cpu_count()} cores, known {args.known}, tree {args.tree}")
+    print(f"{'incidents':>10} | {'rongcuo batch':>22} | {'plain clingo (all-in-one)':>26} | speed-up | agreement")
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(x) for x in args.sizes.split(",") if x]:  # --sizes "" : start-up only
-            d = corpus(n, Path(tmp))
-            secs, rss, code = measure(
-                [
-                    sys.executable,
-                    "-m",
-                    "rongcuo_asp",
-                    "batch",
-                    str(d),
-                    "--regime",
-                    args.regime,
-                    "-o",
-                    str(Path(tmp) / f"out_{n}.jsonl"),
-                    "--jobs",
-                    str(args.jobs),
-                    "--no-progress",
-                ]
-            )
+            d = corpus(n, Path(tmp), args.known)
+            out = Path(tmp) / f"out_{n}.jsonl"
+            cmd = [sys.executable, "-m", "rongcuo_asp", "batch", str(d), "--regime", args.regime, "-o", str(out)]
+            cmd += ["--jobs", str(args.jobs), "--no-progress", *(["--full"] if args.full else [])]
+            secs, rss, code = measure(cmd, cwd=args.tree)
             assert code == 0, code
             program = baseline_program(d, args.regime)
-            bsecs, brss, bcode = measure([*clingo_cmd, "-q", str(program)])
+            answer = Path(tmp) / f"clingo_{n}.txt"
+            with answer.open("w") as sink:
+                bsecs, brss, bcode = measure([*clingo_cmd, "-V0", str(program)], stdout=sink)
             assert bcode in (0, 10, 30), bcode  # the PyPI wheel's clingo application exits 0
+            ours, theirs = batch_verdicts(out), clingo_verdicts(answer)
+            agree = sum(ours.get(i) == v for i, v in theirs.items()) / max(len(theirs), 1)
             print(
                 f"{n:>10} | {secs:7.1f} s {n / secs:7.0f}/s {rss / 2**20:5.0f} MB | {bsecs:8.1f} s {n / bsecs:7.0f}/s "
-                f"{brss / 2**20:5.0f} MB | {bsecs / secs:5.2f}x"
+                f"{brss / 2**20:5.0f} MB | {bsecs / secs:5.2f}x (time ratio {secs / bsecs:.2f}) | "
+                f"{agree:.1%} of {len(theirs)}"
             )
+    if args.no_startup:
+        return
     bare, check = startup()
     print(
         f"start-up: rongcuo check (one case) {check * 1000:.0f} ms vs import clingo, click, jinja2 "

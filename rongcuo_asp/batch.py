@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import sys
@@ -84,6 +85,13 @@ def check_one(task: tuple[str, str | None, str]) -> FileResult:
         out.verdicts.append(r["verdict"])
         out.records.append(ledger_row(r) if fmt in TABLES else dumps(r) + "\n")
     return out
+
+
+def fewer_collections() -> None:
+    """A batch makes many small objects that live for one incident: the cyclic collector, run every
+    700 allocations by default, took about half of a worker's Python time.  Every 100 000 it takes
+    a sixth of that; memory stays bounded by one file's results."""
+    gc.set_threshold(100_000, 50, 100)
 
 
 def key(r: Record) -> tuple[str, str, str, str]:
@@ -180,7 +188,14 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read) ->
         refuse(path, why)
     start = time.perf_counter()
     tasks = [(f, regime, fmt) for f in files]
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) if jobs > 1 else None
+    executor = (
+        ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=fewer_collections)
+        if jobs > 1
+        else None
+    )
+    thresholds = gc.get_threshold()
+    if executor is None:
+        fewer_collections()
     results_iter = executor.map(check_one, tasks, chunksize=1) if executor else map(check_one, tasks)
     bar = (
         click.progressbar(
@@ -214,6 +229,7 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read) ->
                 rate = summary.incidents / max(time.perf_counter() - start, 1e-9)
                 bar.update(1, f"{rate:,.0f} 件/秒")
     finally:
+        gc.set_threshold(*thresholds)
         if bar:
             bar.__exit__(None, None, None)
         if executor:

@@ -80,7 +80,12 @@ def support(rule: Rule, atoms: KnownAtoms) -> list[Atom] | None:
 def contradiction(rule: Rule, atoms: list[Atom]) -> list[Atom]:
     """Known facts that keep the rule from firing: the opposite literal, or another value."""
     exact, loose = [], []
+    index = atoms.by_prefix if isinstance(atoms, KnownAtoms) else None
     for p in rule.body:
+        if p.pred == "holds" and index is not None and None not in p.args:
+            # the opposite literal: same arguments, the other sign (looked up, not scanned)
+            exact += [a for a in index.get((not p.negated, "holds", p.args[:-1]), ()) if a.args == p.args]
+            continue
         for a in atoms:
             if a.pred != p.pred or len(a.args) != len(p.args):
                 continue
@@ -107,14 +112,20 @@ class Naming:
 
     def __init__(self, inc: Incident):
         self.inc, self.subj = inc.id, inc.subject
+        self._texts: dict[tuple[FactKey, object], FactText] = {}  # a fact's text is made once
 
     def atom(self, a: Atom) -> FactText:
-        args = [self.inc if x == "$I" else self.subj if x == "$S" else x for x in a.args]
-        return FactText(("-" if a.negated else "") + f"{a.pred}({','.join(args)})", a.key, a.value)
+        text = self._texts.get((a.key, a.value))
+        if text is None:
+            args = [self.inc if x == "$I" else self.subj if x == "$S" else x for x in a.args]
+            text = FactText(("-" if a.negated else "") + f"{a.pred}({','.join(args)})", a.key, a.value)
+            self._texts[(a.key, a.value)] = text
+        return text
 
     def fact(self, key: FactKey, value: object) -> FactText:
         """A fact key with a value as the file writes it: -holds(i1,private_gain), level(i1,harm,minor)."""
-        return self.atom(atoms_of({key: value})[0])
+        text = self._texts.get((key, value))
+        return text if text is not None else self.atom(atoms_of({key: value})[0])
 
     def key(self, key: FactKey) -> FactText:
         """A fact still unknown: holds(i1,remedied), level(i1,harm), org(s1)."""

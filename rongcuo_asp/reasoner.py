@@ -18,8 +18,9 @@ degree; each marked when one of its values alone would decide the verdict.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any, NamedTuple, cast
 
 import clingo
@@ -52,10 +53,18 @@ class Decision:
     verdict: str
     outcome: str | None
     cautious: frozenset[Shown]
-    brave: frozenset[Shown]
+    # the brave consequences over every shown atom, or how to compute them (on first use: a result
+    # needs only the cautious ones; the interview asks for these)
+    brave_of: frozenset[Shown] | Callable[[], frozenset[Shown]]
     missing: list[FactKey] = field(default_factory=list)
     decisive: frozenset[FactKey] = frozenset()  # missing facts one value of which alone decides the verdict
     suggested: str | None = None  # beside the outcome mitigate: the tool's suggestion, reduce or lighter
+
+    @property
+    def brave(self) -> frozenset[Shown]:
+        if callable(self.brave_of):
+            self.brave_of = self.brave_of()
+        return self.brave_of
 
 
 class RegimeSolver:
@@ -279,14 +288,21 @@ class RegimeSolver:
 
     def decide(self, known: dict[FactKey, object]) -> Decision:
         """Decide the generic incident whose known facts are `known` (absent keys are unknown)."""
+        brave: frozenset[Shown] | Callable[[], frozenset[Shown]]
         if all(k in known and not isinstance(known[k], LevelRange) for k in self.relevant):
             # Every fact a rule reads is stated: the completions differ only in facts no rule reads,
             # which never matter (proven by `rongcuo verify`), so one model is all of them.
             brave = cautious = self._consequences(known, "auto")
+            pairs = self._pairs(brave)
         else:
-            brave = self._consequences(known, "brave")
             cautious = self._consequences(known, "cautious")
-        pairs = self._pairs(brave)
+            # Every completion has exactly one verdict and, when tolerable, one outcome (proven by
+            # `rongcuo verify`): where the cautious ones name both, that pair is the only one; else
+            # one brave enumeration over the verdict and degree atoms gives the possible pairs.
+            pairs = self._pairs(cautious)
+            if len(pairs) != 1:
+                pairs = self.possible(known)
+            brave = partial(self._consequences, dict(known), "brave")
         verdicts = {v for v, _ in pairs}
         verdict = verdicts.pop() if len(verdicts) == 1 else "undetermined"
         outcome = None
