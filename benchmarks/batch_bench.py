@@ -91,6 +91,9 @@ def corpus(n: int, where: Path, known: float = 0.8) -> Path:
 def baseline_program(d: Path, regime: str) -> Path:
     parts = [vocabulary().asp_facts()]
     parts += [(ENCODINGS / p).read_text(encoding="utf-8") for p in ("verdict.lp", "outcome.lp")]
+    # the scale comparisons of the template (at_least/at_most), without its generic incident
+    template = (ENCODINGS / "template.lp").read_text(encoding="utf-8").splitlines()
+    parts += [line for line in template if line.startswith(("at_least(", "at_most("))]
     parts.append((ENCODINGS / vocabulary().regimes[regime]["encoding"]).read_text(encoding="utf-8"))
     parts += [f.read_text(encoding="utf-8") for f in sorted(d.glob("*.lp"))]
     parts.append("#show verdict/2.")  # for the agreement check; the answer set is computed anyway

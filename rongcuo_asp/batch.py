@@ -61,29 +61,34 @@ class FileResult:
     error: str | None = None
 
 
-def check_one(task: tuple[str, str | None, str]) -> FileResult:
+def check_one(task: tuple[str, str | None, str, bool]) -> FileResult:
     """Worker: one file's results, serialised here so only text crosses to the writing process,
-    or its refusal message (a refused file never stops a batch)."""
+    or its refusal message (a refused file never stops a batch).  A JSON line is the ledger's
+    record (ledger.py), or with `full` check's whole record; a table row is the same either way."""
     from .documents import ledger_row
     from .factfile import FactFileError, read_fact_file
-    from .results import CheckError, check_file
+    from .ledger import ledger_record, results
+    from .results import CheckError
 
-    path, regime, fmt = task
+    path, regime, fmt, full = task
     out = FileResult(path)
     try:
-        results = check_file(read_fact_file(path), regime)
+        done = list(results(read_fact_file(path), regime, full and fmt not in TABLES))
     except (FactFileError, CheckError) as exc:
         out.error = exc.message() if isinstance(exc, FactFileError) else str(exc)
         return out
     except Exception as exc:  # a defect met on one file never stops the others
         out.error = f"内部错误（请报告此文件）：{type(exc).__name__}: {exc}"
         return out
-    out.incidents = len({(r["case"], r["incident"]) for r in results})
+    out.incidents = len({(r["case"], r["incident"]) for r, _ in done})
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    for r in results:
+    for r, dec in done:
         out.keys.append(key(r))
         out.verdicts.append(r["verdict"])
-        out.records.append(ledger_row(r) if fmt in TABLES else dumps(r) + "\n")
+        if fmt in TABLES:
+            out.records.append(ledger_row(r))
+        else:
+            out.records.append(dumps(r if full else ledger_record(r, dec)) + "\n")
     return out
 
 
@@ -118,6 +123,7 @@ def run(
     resume: bool,
     progress: bool = True,
     inputs: Iterable[Identity] = (),
+    full: bool = False,
 ) -> Summary:
     """Review the fact files under `paths` into `output` (None: standard output).  The output is
     checked before anything is opened (atomic.check_output: never an input, a device, a read-only
@@ -130,7 +136,7 @@ def run(
         out_path, _ = check_output(output, read)
     held = lock(out_path) if out_path else None
     try:
-        return _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read)
+        return _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, full)
     finally:
         if held:
             unlock(held)
@@ -157,7 +163,7 @@ def _open(out_path: Path | None, fmt: str, resume: bool, columns: list[str]) -> 
     return stream, skip
 
 
-def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read) -> Summary:
+def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, full) -> Summary:
     import click
 
     from .documents import LEDGER_COLUMNS, ledger_refusal
@@ -187,11 +193,9 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read) ->
     for path, why in list(summary.refused):  # the paths that do not exist
         refuse(path, why)
     start = time.perf_counter()
-    tasks = [(f, regime, fmt) for f in files]
+    tasks = [(f, regime, fmt, full) for f in files]
     executor = (
-        ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=fewer_collections)
-        if jobs > 1
-        else None
+        ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=fewer_collections) if jobs > 1 else None
     )
     thresholds = gc.get_threshold()
     if executor is None:

@@ -30,15 +30,24 @@ class Atom:
 
 
 def atoms_of(known: dict[FactKey, object]) -> list[Atom]:
-    out = []
-    for key, value in known.items():
-        if key.kind == "holds":
-            out.append(Atom(value is False, "holds", ("$I" if key.holder == "i" else "$S", key.name), key, value))
-        elif key.kind == "level":
-            out.append(Atom(False, "level", ("$I", key.name, str(value)), key, value))
-        else:
-            out.append(Atom(False, key.kind, ("$S", str(value)), key, value))
-    return out
+    made = _ATOMS
+    return [made.get((key, value)) or _atom(key, value) for key, value in known.items()]
+
+
+# The atom of each (key, value): of the generic incident, so the same in every incident; finitely
+# many (the vocabulary's facts and values, and level ranges).
+_ATOMS: dict[tuple[FactKey, object], Atom] = {}
+
+
+def _atom(key: FactKey, value: object) -> Atom:
+    if key.kind == "holds":
+        atom = Atom(value is False, "holds", ("$I" if key.holder == "i" else "$S", key.name), key, value)
+    elif key.kind == "level":
+        atom = Atom(False, "level", ("$I", key.name, str(value)), key, value)
+    else:
+        atom = Atom(False, key.kind, ("$S", str(value)), key, value)
+    _ATOMS[(key, value)] = atom
+    return atom
 
 
 def _matches(p: Pattern, a: Atom) -> bool:
@@ -125,7 +134,15 @@ class Naming:
     def fact(self, key: FactKey, value: object) -> FactText:
         """A fact key with a value as the file writes it: -holds(i1,private_gain), level(i1,harm,minor)."""
         text = self._texts.get((key, value))
-        return text if text is not None else self.atom(atoms_of({key: value})[0])
+        if text is None:  # as atom() writes atoms_of's atom, without making one
+            if key.kind == "holds":
+                body = f"{'-' if value is False else ''}holds({self.inc if key.holder == 'i' else self.subj},{key.name})"
+            elif key.kind == "level":
+                body = f"level({self.inc},{key.name},{value})"
+            else:
+                body = f"{key.kind}({self.subj},{value})"
+            text = self._texts[(key, value)] = FactText(body, key, value)
+        return text
 
     def key(self, key: FactKey) -> FactText:
         """A fact still unknown: holds(i1,remedied), level(i1,harm), org(s1)."""

@@ -85,8 +85,10 @@ def incident_result(ci: CaseIncident, regime: str) -> Result:
     return evaluate(ci, regime)[0]
 
 
-def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[FactKey, object]]:
-    """The result of one incident under one regime, with the solver's decision and the known facts."""
+def evaluate(ci: CaseIncident, regime: str, full: bool = True) -> tuple[Result, Decision, dict[FactKey, object]]:
+    """The result of one incident under one regime, with the solver's decision and the known facts.
+    full=False (the batch ledger, ledger.py): the known facts' list, the factors' facts and the
+    suggested degree are left empty (the decision carries the suggested degree)."""
     ff, inc, reps = ci.ff, ci.inc, ci.reps
     s = solver(regime)
     enc = s.encoding
@@ -118,7 +120,7 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
     for sym in dec.cautious:
         if sym.name == "factor":
             rules, article, text = rules_of(enc, sym)
-            facts = [naming.atom(f) for r in rules for f in (support(r, atoms) or [])]
+            facts = [naming.atom(f) for r in rules for f in (support(r, atoms) or [])] if full else []
             factors.append({"article": article, "kind": sym.args[1], "facts": list(dict.fromkeys(facts)), "text": text})
     factors.sort(key=lambda f: (citation_key(f["article"]), f["kind"] != "favourable"))
     for sym in sorted(dec.cautious):
@@ -188,11 +190,12 @@ def evaluate(ci: CaseIncident, regime: str) -> tuple[Result, Decision, dict[Fact
         "dates": {e: inc.dates[e].value.isoformat() for e in vocabulary().events if e in inc.dates},
         # `read`: some rule of the regime reads it (false: the regime says nothing of it)
         "known": [
-            _known_entry(naming.fact(k, known[k]), k in s.relevant_set, sources) for k in s.legal_order(list(known), known)
+            _known_entry(naming.fact(k, known[k]), k in s.relevant_set, sources)
+            for k in (s.legal_order(list(known), known) if full else ())
         ],
         "verdict": dec.verdict,
         "outcome": dec.outcome,
-        "suggested_degree": _suggestion(s, dec, known, naming),
+        "suggested_degree": _suggestion(s, dec, known, naming) if full else None,
         "effective_from": vocabulary().regimes[regime]["effective_from"],
         "grounds": grounds,
         "missing": [_open(naming, k, known) for k in dec.missing],

@@ -245,3 +245,68 @@ def test_resume_refuses_a_file_it_did_not_write(corpus, tmp_path, content, fmt):
     result = batch(corpus / "beijing", "-o", out, "--format", fmt, "--resume")
     assert result.exit_code == 2 and f"无法写入 {out}" in result.output and "续写" in result.output, result.output
     assert out.read_bytes() == before
+
+
+LEDGER_FIELDS = [
+    "file",
+    "case",
+    "case_name",
+    "subject",
+    "subject_name",
+    "incident",
+    "matter",
+    "regime",
+    "verdict",
+    "outcome",
+    "suggested_degree",
+    "deciding",
+    "blocking",
+    "grounds",
+    "factors",
+    "missing",
+    "decisive",
+    "procedure",
+    "conflicts",
+    "evidence_gaps",
+]
+
+
+def test_full_records_are_checks_json_and_the_ledger_agrees_with_them(tmp_path):
+    """--full writes check's whole record; the default ledger record has exactly its documented
+    fields, each equal to what the full record says (so leaving parts out changes no answer)."""
+    from rongcuo_asp.factfile import read_fact_file
+    from rongcuo_asp.results import check_file, deciding_articles
+
+    root = tmp_path / "cases"
+    shutil.copytree(REPO / "facts", root)
+    ledger, full = tmp_path / "l.jsonl", tmp_path / "f.jsonl"
+    assert batch(root, "--regime", "all", "-o", ledger).exit_code in (0, 2)
+    assert batch(root, "--regime", "all", "-o", full, "--full").exit_code in (0, 2)
+    fulls = lines(full)
+    by_key = {(r["file"], r["case"], r["incident"], r["regime"]): r for r in fulls}
+    for r in json.loads(json.dumps(check_file(read_fact_file(root / "examples/beijing_example.lp"), "all"))):
+        assert r == by_key[(r["file"], r["case"], r["incident"], r["regime"])]
+    records = lines(ledger)
+    assert len(records) == len(fulls) > 1000
+    seen = set()
+    for r in records:
+        assert list(r) == LEDGER_FIELDS
+        f = by_key[(r["file"], r["case"], r["incident"], r["regime"])]
+        same = ("case_name", "subject", "subject_name", "matter", "verdict", "outcome", "missing", "conflicts", "evidence_gaps")
+        assert {k: r[k] for k in same} == {k: f[k] for k in same}
+        assert r["suggested_degree"] == (f["suggested_degree"] or {}).get("degree")
+        assert r["deciding"] == list(dict.fromkeys(deciding_articles(f)))
+        assert r["blocking"] == list(dict.fromkeys(g["article"] for g in f["grounds"] if g["effect"] == "against"))
+        assert r["grounds"] == [{k: g[k] for k in ("article", "role", "effect")} for g in f["grounds"]]
+        assert r["factors"] == [{k: x[k] for k in ("article", "kind")} for x in f["factors"]]
+        assert r["decisive"] == [m["fact"] for m in f["missing_detail"] if m["decisive"]]
+        assert r["procedure"] == [{k: p.get(k) for k in ("step", "article", "status", "due", "actual")} for p in f["procedure"]]
+        seen |= {k for k in LEDGER_FIELDS if r[k]}
+    assert seen == set(LEDGER_FIELDS)  # every field is filled somewhere: the comparison is not vacuous
+
+
+def test_csv_rows_do_not_depend_on_full(corpus, tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    batch(corpus, "--regime", "all", "--format", "csv", "-o", a)
+    batch(corpus, "--regime", "all", "--format", "csv", "-o", b, "--full")
+    assert a.read_bytes() == b.read_bytes()

@@ -23,9 +23,14 @@ from .common import calendar, command, fail, guarded, holidays_option, inputs_re
 )
 @click.option("--jobs", "jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="工作进程数。")
 @click.option("--resume", is_flag=True, help="跳过输出文件中已有的结论，接着写（jsonl、csv）。")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="jsonl：每条写出与 check --format json 相同的完整结论（含已查明的事实、各判断因素的事实）；缺省为台账记录。",
+)
 @click.option("--progress/--no-progress", default=True, show_default=True, help="在标准错误输出显示进度。")
 @holidays_option
-def batch(paths, regime, output, fmt, jobs, resume, progress, holidays) -> None:
+def batch(paths, regime, output, fmt, jobs, resume, full, progress, holidays) -> None:
     """批量审查（batch）：审查路径下的全部事实文件（目录递归查找 *.lp）；被拒绝的文件不中断审查，
     列入汇总（表格格式中另成一行，写明原因），退出状态为 2。
 
@@ -44,7 +49,7 @@ def batch(paths, regime, output, fmt, jobs, resume, progress, holidays) -> None:
         fail("xlsx 不支持 --resume：请用 csv 续写，或重新生成")
     try:
         guarded(calendar)(holidays)
-        summary = run(list(paths), regime, output, jobs, fmt, resume, progress, inputs_read())
+        summary = run(list(paths), regime, output, jobs, fmt, resume, progress, inputs_read(), full)
     except OSError as exc:
         from ..escaping import text_safe as printable
 
