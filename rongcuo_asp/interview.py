@@ -291,6 +291,17 @@ class Interview:
         self.unknown_asked: list[str] = []  # the questions answered 不清楚 this session, as asked
         self.ff = self._parse()
         self._pairs: dict[tuple[str, frozenset], set] = {}  # answers 不清楚 leave the facts as they were
+        for regime in self._session_regimes():  # grounded now, not at the first question
+            solver(regime).prepare()
+        derive_repeats(self.ff)  # and what it loads on first use (the register's consultation)
+
+    def _session_regimes(self) -> list[str]:
+        """The regimes this session decides under: the option's, or those the file's cases name."""
+        if self.regime_option == "all":
+            return list(vocabulary().regimes)
+        if self.regime_option:
+            return [self.regime_option] if self.regime_option in vocabulary().regimes else []
+        return list(dict.fromkeys(r for case in self.ff.cases.values() for r in case.regimes))
 
     def _possible(self, regime: str, known: dict[FactKey, object]) -> set[tuple[str, str | None]]:
         key = (regime, frozenset(known.items()))

@@ -67,6 +67,10 @@ class Decision:
         return self.brave_of
 
 
+# The enumeration controls a solver grounds on first use (RegimeSolver._control).
+MODES = ("brave", "cautious", "brave-pairs", "brave-facts", "relevance")
+
+
 class RegimeSolver:
     """One regime's program, ground once; decides any incident given its known facts."""
 
@@ -141,6 +145,13 @@ class RegimeSolver:
                 if k not in best or rank < best[k].rank:
                     best[k] = Place(role, article, rank)
         return {k: best[k] for k in self.deciding}
+
+    def prepare(self) -> RegimeSolver:
+        """Ground every enumeration control now rather than at first use (a few ms each): an
+        interactive session does so when it starts, so that no question waits for it."""
+        for mode in MODES:
+            self._mode_control(mode)
+        return self
 
     def _mode_control(self, mode: str) -> tuple[clingo.Control, dict[tuple[FactKey, object], int]]:
         """The control enumerating `mode` consequences, and its literal of each fact value."""
