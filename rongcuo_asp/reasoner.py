@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from typing import Any, NamedTuple, cast
 
 import clingo
@@ -381,13 +381,17 @@ class RegimeSolver:
 
         return sorted(keys, key=rank)
 
+    @cached_property
+    def _scenario_bodies(self) -> list[tuple[tuple, list[FactKey]]]:
+        """Each scenario rule's body patterns with the fact keys they read (made once)."""
+        return [(r.body, [_pattern_key(p) for p in r.body]) for r in self.encoding.rules_for("scenario")]
+
     def _scenario_distance(self, known: dict[FactKey, object]) -> dict[FactKey, int]:
         """For each fact a scenario rule reads: the fewest unknown elements of a scenario rule that
         reads it and that the known facts do not contradict (10**6 where every such rule is)."""
         out: dict[FactKey, int] = {}
-        for r in self.encoding.rules_for("scenario"):
-            keys = [_pattern_key(p) for p in r.body]
-            if any(_contradicts(p, known.get(k, _UNSET)) for p, k in zip(r.body, keys, strict=True)):
+        for body, keys in self._scenario_bodies:
+            if any(_contradicts(p, known.get(k, _UNSET)) for p, k in zip(body, keys, strict=True)):
                 d = 10**6
             else:
                 d = sum(k not in known or isinstance(known[k], LevelRange) for k in keys)
