@@ -72,23 +72,22 @@ def check_one(task: tuple[str, str | None, str, bool]) -> FileResult:
 
     path, regime, fmt, full = task
     out = FileResult(path)
-    try:
-        done = list(results(read_fact_file(path), regime, full and fmt not in TABLES))
-    except (FactFileError, CheckError) as exc:
-        out.error = exc.message() if isinstance(exc, FactFileError) else str(exc)
-        return out
-    except Exception as exc:  # a defect met on one file never stops the others
-        out.error = f"内部错误（请报告此文件）：{type(exc).__name__}: {exc}"
-        return out
-    out.incidents = len({(r["case"], r["incident"]) for r, _ in done})
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    for r, dec in done:
-        out.keys.append(key(r))
-        out.verdicts.append(r["verdict"])
-        if fmt in TABLES:
-            out.records.append(ledger_row(r))
-        else:
-            out.records.append(dumps(r if full else ledger_record(r, dec)) + "\n")
+    incidents = set()
+    try:  # each result serialised as it comes: only its text is kept
+        for r, dec in results(read_fact_file(path), regime, full and fmt not in TABLES):
+            incidents.add((r["case"], r["incident"]))
+            out.keys.append(key(r))
+            out.verdicts.append(r["verdict"])
+            if fmt in TABLES:
+                out.records.append(ledger_row(r))
+            else:
+                out.records.append(dumps(r if full else ledger_record(r, dec)) + "\n")
+    except (FactFileError, CheckError) as exc:
+        return FileResult(path, error=exc.message() if isinstance(exc, FactFileError) else str(exc))
+    except Exception as exc:  # a defect met on one file never stops the others
+        return FileResult(path, error=f"内部错误（请报告此文件）：{type(exc).__name__}: {exc}")
+    out.incidents = len(incidents)
     return out
 
 
