@@ -27,9 +27,13 @@ from markupsafe import Markup, escape
 # Shown as escapes: C0 (TAB, LF, CR included), DEL, C1; the bidirectional controls (U+061C,
 # U+200E/F, U+202A–U+202E, U+2066–U+2069); the line and paragraph separators U+2028/9; the
 # invisible format characters (U+200B–U+200D, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB, the tag
-# characters U+E0000–U+E007F); and lone surrogates (a file name that is not valid UTF-8).
-_HIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+# characters U+E0000–U+E007F); the blank fillers that look like nothing (U+115F, U+1160, U+3164,
+# U+FFA0); the noncharacters (U+FDD0–U+FDEF, U+FFFE, U+FFFF: no XML document, so no .docx or
+# .xlsx, may hold them); and lone surrogates (a file name that is not valid UTF-8).  The fact-file
+# reader refuses every one of them in a string (factsyntax): one set, shown here, refused there.
+HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u115f\u1160\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufdd0-\ufdef"
+    "\ufeff\uffa0\ufff9-\ufffb\ufffe\uffff\ud800-\udfff\U000e0000-\U000e007f]"
 )
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -44,7 +48,7 @@ def _visible(m: re.Match) -> str:
 
 def text_safe(value: object) -> str:
     """A user string for plain text: control, bidi and invisible characters shown as escapes."""
-    return _HIDDEN.sub(_visible, str(value))
+    return HIDDEN.sub(_visible, str(value))
 
 
 # Markdown: characters with a meaning anywhere in a line, escaped with a backslash (CommonMark

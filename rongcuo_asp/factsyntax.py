@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .escaping import HIDDEN
 from .factmodel import Fact, Term
 
 MAX_STATEMENTS = 1_000_000  # about 40 000 fully described incidents; split larger collections
@@ -25,7 +26,7 @@ _FAST_LINE_CHARS = 16 * 1024  # longer lines take the full parser, which bounds 
 # (TAB and newline too), DEL, C1 controls, the line and paragraph separators and the bidirectional
 # controls, any of which would let a name or a matter start a line of its own, hide or reorder text
 # in a report, or break a spreadsheet or a .docx.  A single character class: a linear scan.
-FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+FORBIDDEN = HIDDEN  # every character the reports would have to show as an escape (escaping.HIDDEN)
 _CONTROL_NAMES = {"\t": "制表符", "\n": "换行符", "\r": "回车符", "\x00": "空字符（NUL）", "\x1b": "转义符（ESC）"}
 
 # Patterns only the slower paths use are compiled on first use (start-up of a one-case check).
@@ -45,10 +46,16 @@ def forbidden_character(text: str) -> str | None:
     if m is None:
         return None
     c = m.group()
-    name = _CONTROL_NAMES.get(c) or ("双向文本控制符" if c not in "\u2028\u2029" and ord(c) > 0x9F else "控制字符")
+    name = _CONTROL_NAMES.get(c) or (
+        "控制字符"
+        if ord(c) <= 0x9F or c in "\u2028\u2029"
+        else "双向文本控制符"
+        if c in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        else "不可见字符或非字符"
+    )
     return (
         f"字符串中不允许 U+{ord(c):04X}（{name}，第 {m.start() + 1} 个字符）：字符串须写在一行之内，"
-        "不得包含换行、制表符等控制字符或双向文本控制符"
+        "不得包含换行、制表符等控制字符、双向文本控制符或不可见字符"
     )
 
 

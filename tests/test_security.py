@@ -119,7 +119,11 @@ LINE = BEIJING.count("\n") + 1
 
 @pytest.mark.parametrize(
     "string",
-    ["a\x00b", "a\x1b[2Jb", "a\tb", "a\rb", "a\x7fb", "a\x85b", "a\u2028b", "a\u202eb", "a\u2066b", "a\u200fb", "a\u061cb"],
+    [
+        *("a\x00b", "a\x1b[2Jb", "a\tb", "a\rb", "a\x7fb", "a\x85b", "a\u2028b", "a\u202eb", "a\u2066b", "a\u200fb", "a\u061cb"),
+        # invisible and noncharacters: two keys that look alike, or a .docx/.xlsx that cannot hold them
+        *("a\u200bb", "a\u200db", "a\u2060b", "a\ufeffb", "a\u3164b", "a\ufffeb", "a\uffffb", "a\U000e0041b"),
+    ],
 )
 @pytest.mark.parametrize("fact", ['matter(i1, "{}").', 'name(wang, "{}").', 'evidence(i1, remedied, "{}").'])
 def test_control_and_bidi_characters_in_strings_are_refused_when_read(string, fact):
