@@ -263,3 +263,24 @@ def test_lines_are_counted_before_any_parsing(monkeypatch):
     monkeypatch.setattr(factfile, "MAX_LINES", 100)
     monkeypatch.setattr(factfile, "simple_facts", None)  # nothing is parsed
     assert "行数过多（201 行，上限 100 行）" in refusal("%\n" * 200)
+
+
+def test_an_option_value_with_a_control_character_is_refused_not_echoed(write):
+    """--incident "a<ESC>]0;pwn<BEL><LF>forged" would set a terminal's title and start a line of its own."""
+    path = write(BEIJING)
+    for args in (["explain", path, "--incident", "a\x1b]0;pwn\x07\nforged"], ["whatif", path, "--target", "可容错\u202e"]):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert "\x1b" not in result.output and "\u202e" not in result.output and "\nforged" not in result.output
+        assert "含控制字符" in result.output
+
+
+def test_ctrl_c_is_exit_130_not_an_internal_error(write, monkeypatch):
+    import rongcuo_asp.results
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rongcuo_asp.results, "check_file", interrupted)
+    result = run("check", write(BEIJING))
+    assert result.exit_code == 130 and "已中断" in result.output

@@ -68,6 +68,21 @@ class Command(click.Command):
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
 
+    def invoke(self, ctx: click.Context):
+        """An option's value (an incident, a target, a fact name, a name to record) may not carry a
+        control, bidi or invisible character: it would reach messages and reports as typed.  File
+        names (arguments and path options) are accepted and shown escaped (escaping.text_safe)."""
+        from ..escaping import HIDDEN, text_safe
+
+        for param in self.params:
+            if isinstance(param, click.Argument) or isinstance(param.type, click.Path):
+                continue
+            value = ctx.params.get(param.name or "")
+            for v in value if isinstance(value, (tuple, list)) else (value,):
+                if isinstance(v, str) and HIDDEN.search(v):
+                    fail(f"选项 {param.opts[-1]} 的值含控制字符、双向文本控制符或不可见字符：{text_safe(v)}")
+        return super().invoke(ctx)
+
 
 class Group(click.Group):
     command_class = Command
@@ -76,6 +91,15 @@ class Group(click.Group):
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        """Ctrl-C ends any command with exit status 130 (1 is kept for internal errors); batch and
+        the interview say first what they kept."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\n已中断。", err=True)
+            raise click.exceptions.Exit(130) from None
 
 
 command = functools.partial(click.command, cls=Command)
