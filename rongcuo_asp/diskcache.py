@@ -79,14 +79,19 @@ def _entry(directory: Path, kind: str, source: str) -> Path:
     return directory / f"{kind}-{key}.json"
 
 
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # an entry is the derived rule table of one encoding: well under this
+
+
 def load(kind: str, source: str) -> object | None:
     """What was stored for `source` (the text it was derived from) by this reader, or None."""
     directory = _directory(create=False)
     if directory is None:
         return None
-    try:
-        stored = json.loads(_entry(directory, kind, source).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    from .inputs import InputRefused, read_regular
+
+    try:  # the one safe reader: a FIFO or a link to /dev/zero planted as an entry is a miss, not a hang
+        stored = json.loads(read_regular(_entry(directory, kind, source), MAX_ENTRY_BYTES).decode("utf-8"))
+    except (OSError, ValueError, InputRefused, RecursionError):
         return None
     if not isinstance(stored, dict) or stored.get("reader") != reader() or stored.get("source") != source:
         return None  # the name is only a digest

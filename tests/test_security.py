@@ -236,6 +236,19 @@ def test_a_planted_link_in_the_cache_directory_clobbers_nothing(cache_dir, tmp_p
     assert diskcache.load("rules", source) == {"x": 1}
 
 
+def test_a_fifo_or_a_device_link_planted_as_an_entry_is_a_miss_not_a_hang(cache_dir):
+    from rongcuo_asp import diskcache
+
+    diskcache.store("rules", "source text", {"x": 1})
+    [entry] = cache_dir.glob("*.json")
+    entry.unlink()
+    os.mkfifo(entry)  # opened without O_NONBLOCK this would block for ever
+    assert diskcache.load("rules", "source text") is None
+    entry.unlink()
+    entry.symlink_to("/dev/zero")  # read whole this would fill memory
+    assert diskcache.load("rules", "source text") is None
+
+
 def test_a_cache_directory_others_may_write_is_not_used(cache_dir, capfd):
     from rongcuo_asp import diskcache
 
