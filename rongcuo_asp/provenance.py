@@ -3,7 +3,7 @@ firing; the grounds a result lists, each with its article, quoted text and facts
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from .encoding import Encoding, Pattern, Rule
@@ -27,6 +27,7 @@ class Atom:
     args: tuple[str, ...]
     key: FactKey = field(compare=False)  # the case fact it states, and its value
     value: object = field(compare=False)
+    prefix: tuple = field(compare=False, default=())  # (negated, pred, args but the last): KnownAtoms' index
 
 
 def atoms_of(known: dict[FactKey, object]) -> list[Atom]:
@@ -46,7 +47,7 @@ def _atom(key: FactKey, value: object) -> Atom:
         atom = Atom(False, "level", ("$I", key.name, str(value)), key, value)
     else:
         atom = Atom(False, key.kind, ("$S", str(value)), key, value)
-    _ATOMS[(key, value)] = atom
+    atom = _ATOMS[(key, value)] = replace(atom, prefix=(atom.negated, atom.pred, atom.args[:-1]))
     return atom
 
 
@@ -62,8 +63,13 @@ class KnownAtoms(list):
     def __init__(self, atoms: list[Atom]):
         super().__init__(atoms)
         self.by_prefix: dict[tuple, list[Atom]] = {}
+        index = self.by_prefix
         for a in atoms:
-            self.by_prefix.setdefault((a.negated, a.pred, a.args[:-1]), []).append(a)
+            found = index.get(a.prefix)
+            if found is None:
+                index[a.prefix] = [a]
+            else:
+                found.append(a)
 
     def find(self, p: Pattern) -> Atom | None:
         for a in self.by_prefix.get((p.negated, p.pred, p.args[:-1]), ()):
