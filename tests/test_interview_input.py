@@ -181,3 +181,17 @@ def test_a_level_given_as_a_range_is_understood(write):
     taken = CliRunner().invoke(main, ["interview", str(path)], input="否\n否\n否\n特别重大以上\n")
     assert taken.exit_code == 0, taken.output
     assert "level(i1,accident,extraordinary)." in path.read_text(encoding="utf-8")
+
+
+def test_answers_from_a_device_or_an_endless_line_are_refused_not_read_whole(write, tmp_path):
+    """--answers /dev/zero or a standard input of /dev/zero filled gigabytes of memory."""
+    path = write(OPEN)
+    device = CliRunner().invoke(main, ["interview", str(path), "-o", str(tmp_path / "o.lp"), "--answers", "/dev/zero"])
+    assert device.exit_code == 2 and "不是普通文件" in device.output
+    fifo = tmp_path / "answers.fifo"
+    os.mkfifo(fifo)
+    piped = CliRunner().invoke(main, ["interview", str(path), "-o", str(tmp_path / "o.lp"), "--answers", str(fifo)])
+    assert piped.exit_code == 2 and "不是普通文件" in piped.output  # opened without blocking, never waited on
+    endless = CliRunner().invoke(main, ["interview", str(path), "-o", str(tmp_path / "o.lp")], input="否" * 100_000 + "\n")
+    assert endless.exit_code == 2 and "第 1 个回答过长" in endless.output
+    assert len(endless.output) < 20_000  # the answer is not echoed back whole

@@ -148,6 +148,10 @@ def _write_quietly(path: str, text: str) -> None:
     write_file(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), replace_input=True)
 
 
+MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file: one short answer a line
+MAX_ANSWER_CHARS = 4096  # one answer: an option, a range, a name or a date, with its evidence note
+
+
 class _AnswerSource:
     """One answer a call: from the answers file, from standard input when it is not a terminal
     (one line a question, read only once the question is out, so a program can answer it), or
@@ -160,10 +164,16 @@ class _AnswerSource:
         self.stream = None
         self.interactive = False
         if path:
-            try:
-                self.lines = iter(Path(path).read_text(encoding="utf-8").splitlines())
-            except (OSError, UnicodeDecodeError) as exc:
-                fail(f"{path}：无法读取答案文件：{exc}")
+            from ..escaping import text_safe
+            from ..inputs import InputRefused, read_regular
+
+            try:  # the one safe reader: no FIFO, device or endless file
+                text = read_regular(path, MAX_ANSWERS_BYTES).decode("utf-8")
+            except InputRefused as exc:
+                fail(f"{text_safe(path)}：答案文件{exc}")
+            except UnicodeDecodeError:
+                fail(f"{text_safe(path)}：答案文件不是 UTF-8 编码")
+            self.lines = iter(text.splitlines())
         elif sys.stdin is None or sys.stdin.closed:  # started with standard input closed: no answers
             self.lines = iter(())
         elif sys.stdin.isatty():
@@ -179,17 +189,21 @@ class _AnswerSource:
             except EOFError:
                 return None
         raw = self._stdin_line() if self.lines is None else next(self.lines, None)
+        if raw is not None and len(raw) > MAX_ANSWER_CHARS:
+            fail(f"第 {self.line} 个回答过长（超过 {MAX_ANSWER_CHARS} 个字符）")
         if raw is not None:
-            click.echo(f"回答> {raw}", err=True)
+            from ..escaping import text_safe
+
+            click.echo(f"回答> {text_safe(raw)}", err=True)
         return raw
 
     def _stdin_line(self) -> str | None:
         """The next line of a non-terminal standard input, read only now (nothing read ahead)."""
         sys.stdout.flush()  # the question is out before the answer is awaited
         if self.stream is None:
-            line = sys.stdin.readline()
+            line = sys.stdin.readline(MAX_ANSWER_CHARS + 2)
         else:
-            data = self.stream.readline()
+            data = self.stream.readline(4 * MAX_ANSWER_CHARS + 2)  # bytes: UTF-8 takes at most 4 a character
             try:
                 line = data.decode("utf-8")
             except UnicodeDecodeError:
