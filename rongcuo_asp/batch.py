@@ -37,6 +37,8 @@ def refusal_lines(path: str, message: str) -> list[str]:
 
 def collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Fact files named or found (recursively, *.lp) under the paths; missing paths as errors."""
+    from .escaping import text_safe
+
     files, errors = [], []
     for p in paths:
         path = Path(p)
@@ -45,8 +47,15 @@ def collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         elif path.is_file():
             files.append(str(path))
         else:
-            errors.append((p, "路径不存在"))
-    return list(dict.fromkeys(files)), errors
+            errors.append((text_safe(p), "路径不存在"))
+    named = []
+    for f in dict.fromkeys(files):
+        try:  # a name in another encoding (GBK from an unzipped archive) cannot stand in a UTF-8 ledger
+            f.encode("utf-8")
+            named.append(f)
+        except UnicodeEncodeError:
+            errors.append((text_safe(f), "文件名不是 UTF-8 编码，无法写入台账；请将文件改名后再审查"))
+    return named, errors
 
 
 @dataclass

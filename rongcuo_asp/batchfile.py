@@ -60,7 +60,7 @@ def visible(text: str) -> str:
     return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def lock(path: Path) -> tuple[int, Path]:
+def lock(path: Path) -> tuple[int, Path, int]:
     """An exclusive lock on `path` for this run (see the module docstring); OutputRefused if held."""
     lock_path = path.with_name(path.name + ".lock")
     while True:
@@ -85,17 +85,39 @@ def lock(path: Path) -> tuple[int, Path]:
         os.close(fd)
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())
-    return fd, lock_path
+    try:
+        return fd, lock_path, _lock_inode(path)
+    except OutputRefused:
+        unlock((fd, lock_path, -1))
+        raise
 
 
-def unlock(held: tuple[int, Path]) -> None:
-    fd, lock_path = held
+def _lock_inode(path: Path) -> int:
+    """The output itself, where it exists, flock'ed too: another name of the same file (a hard
+    link) has another `.lock` beside it but the same inode.  -1 where there is no file yet."""
+    try:
+        ofd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return -1
+    try:
+        fcntl.flock(ofd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(ofd)
+        why = "正由另一个批量审查写入（同一文件的另一个名字，如硬链接）；请等它结束，或换一个输出文件"
+        raise OutputRefused(path, why) from None
+    return ofd
+
+
+def unlock(held: tuple[int, Path, int]) -> None:
+    fd, lock_path, ofd = held
     try:
         if os.stat(lock_path).st_ino == os.fstat(fd).st_ino:
             os.unlink(lock_path)
     except OSError:
         pass
     os.close(fd)
+    if ofd >= 0:
+        os.close(ofd)
 
 
 def csv_header(columns: list[str]) -> str:
@@ -112,8 +134,11 @@ def resume_state(path: Path, fmt: str, columns: list[str]) -> tuple[set[tuple[st
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ResumeRefused(path, "不是 UTF-8 文本，不是本工具写出的结果文件，不能续写") from None
+    except UnicodeDecodeError as exc:
+        # a run interrupted inside a character leaves its first bytes: the record they end is cut
+        if exc.reason != "unexpected end of data" or exc.end != len(data):
+            raise ResumeRefused(path, "不是 UTF-8 文本，不是本工具写出的结果文件，不能续写") from None
+        text = data[: exc.start].decode("utf-8")
     if fmt == "csv":
         return _resume_csv(path, text, columns)
     return _resume_jsonl(path, text)
@@ -150,7 +175,7 @@ def _resume_jsonl(path: Path, text: str) -> tuple[set, int]:
     for n, line in enumerate(text[:last].splitlines(), start=1):
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # a deeply nested line is no record of ours either
             record = None
         if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in KEY_FIELDS):
             raise ResumeRefused(path, f"第 {n} 行不是本工具写出的 JSON 结论，不能用 --format jsonl 续写")

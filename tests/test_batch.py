@@ -310,3 +310,56 @@ def test_csv_rows_do_not_depend_on_full(corpus, tmp_path):
     batch(corpus, "--regime", "all", "--format", "csv", "-o", a)
     batch(corpus, "--regime", "all", "--format", "csv", "-o", b, "--full")
     assert a.read_bytes() == b.read_bytes()
+
+
+# -- found by the attack re-run ----------------------------------------------------------------
+
+
+def test_a_file_name_in_another_encoding_is_refused_alone(corpus, tmp_path):
+    """A GBK name (an unzipped office archive) stopped the batch with exit 1 and a partial ledger."""
+    import os
+
+    gbk = os.fsencode(str(corpus / "beijing")) + b"/" + "王某案.lp".encode("gbk")
+    with open(gbk, "wb") as fh:
+        fh.write(BEIJING.encode("utf-8"))
+    for fmt in ("jsonl", "csv", "xlsx"):
+        out = tmp_path / f"l.{fmt}"
+        result = batch(corpus / "beijing", "-o", out, "--format", fmt)
+        assert result.exit_code == 2 and "文件名不是 UTF-8 编码" in result.output, result.output
+        assert out.exists() and out.stat().st_size > 1000  # every other file is in the ledger
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_resume_of_a_file_cut_inside_a_character(corpus, tmp_path, fmt):
+    full, part = tmp_path / f"full.{fmt}", tmp_path / f"part.{fmt}"
+    batch(corpus / "beijing", "-o", full, "--format", fmt)
+    raw = full.read_bytes()
+    middle = next(i for i in range(len(raw) // 2, len(raw)) if raw[i] >= 0xE0) + 1  # one byte into a CJK character
+    part.write_bytes(raw[:middle])
+    result = batch(corpus / "beijing", "-o", part, "--format", fmt, "--resume")
+    assert result.exit_code == 0, result.output
+    assert sorted(part.read_text(encoding="utf-8").splitlines()) == sorted(full.read_text(encoding="utf-8").splitlines())
+
+
+def test_resume_of_a_deeply_nested_line_is_refused_not_a_crash(corpus, tmp_path):
+    out = tmp_path / "deep.jsonl"
+    out.write_text('{"a":' * 100_000 + "1" + "}" * 100_000 + "\n", encoding="utf-8")
+    result = batch(corpus / "beijing", "-o", out, "--resume")
+    assert result.exit_code == 2 and "续写" in result.output
+
+
+def test_a_hard_link_to_an_output_in_use_is_refused(corpus, tmp_path):
+    from rongcuo_asp.batchfile import OutputRefused, lock, unlock
+
+    out = tmp_path / "led.jsonl"
+    out.write_text("", encoding="utf-8")
+    (tmp_path / "hl.jsonl").hardlink_to(out)
+    held = lock(out)  # a first run holds the output
+    try:
+        result = batch(corpus / "beijing", "-o", tmp_path / "hl.jsonl")
+        assert result.exit_code == 2 and "硬链接" in result.output
+        with pytest.raises(OutputRefused):
+            lock(tmp_path / "hl.jsonl")
+    finally:
+        unlock(held)
+    assert not (tmp_path / "hl.jsonl.lock").exists()  # the refused run left no lock behind
