@@ -335,7 +335,9 @@ def _conflict_text(c: Record) -> str:
         effect = {"bars": f"依{c['article']}不予容错", "factor": f"依{c['article']}列为不利因素"}.get(
             c["effect"], "本办法无重复失误的规定"
         )
-        return f"同一事由重复：{c['incident']} 重复 {c['repeats']}（事由 {c['matter']}）；{effect}。"
+        n = c.get("earlier_count", 1)
+        before = f"，此前同一事由共 {n} 次" if n > 1 else ""
+        return f"同一事由重复：{c['incident']} 重复 {c['repeats']}（事由 {c['matter']}{before}）；{effect}。"
     if c["kind"] == "repeat_unsettled":
         return f"{c['resolution']}（{c['incident']}，事由 {c['matter']}）。"
     if c["kind"] == "fact_conflict":

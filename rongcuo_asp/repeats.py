@@ -40,6 +40,16 @@ class _Earlier(Mapping[str, list[str]]):
         dates, ids, own = self._where[incident]
         return sorted(ids[: bisect.bisect_left(dates, own)], key=self.order.__getitem__)
 
+    def nearest(self, incident: str) -> tuple[str, int] | None:
+        """The incident this one repeats, the nearest earlier one (the last in the file's order on
+        the latest earlier date), and how many earlier ones there are; None if it repeats none.
+        What a report needs, in constant size: the full list has n²/2 entries over a group."""
+        if incident not in self._where:
+            return None
+        dates, ids, own = self._where[incident]
+        before = bisect.bisect_left(dates, own)
+        return ids[before - 1], before
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._where)
 
@@ -50,7 +60,7 @@ class _Earlier(Mapping[str, list[str]]):
 @dataclass
 class Repeats:
     derived: dict[str, bool] = field(default_factory=dict)  # incident -> derived repeated_error
-    earlier: Mapping[str, list[str]] = field(default_factory=dict)  # later incident -> earlier ones
+    earlier: _Earlier = field(default_factory=lambda: _Earlier({}))  # later incident -> earlier ones
     unsettled: set[str] = field(default_factory=set)
 
 
@@ -75,11 +85,11 @@ def derive_repeats(ff: FactFile, extra: Iterable[Extra] | None = None) -> Repeat
     for members in groups.values():
         if len(members) < 2:
             continue
-        dated = sorted((d, i) for i, d in members if d is not None)
-        dates, ids = [d for d, _ in dated], [i for _, i in dated]
+        dated = sorted((d, n, i) for n, (i, d) in enumerate(members) if d is not None)  # one date: the file's order
+        dates, ids = [d for d, _, _ in dated], [i for _, _, i in dated]
         earlier.add(dates, ids)
         some_undated = len(dated) < len(members)
-        for n, (d, i) in enumerate(dated):
+        for n, (d, _, i) in enumerate(dated):
             if n and dates[0] < d:
                 out.derived[i] = True
             elif some_undated or (n + 1 < len(dates) and dates[n + 1] == d) or (n and dates[n - 1] == d):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
-from .encoding import Encoding, citation_key
+from .encoding import citation_key
 from .factfile import FactFile, FactFileError, Incident, Subject
 from .factkey import FactText
 from .procedure import review
@@ -144,16 +144,18 @@ def evaluate(ci: CaseIncident, regime: str, full: bool = True) -> tuple[Result, 
                     "resolution": reading["resolution"],
                 }
             )
-    for earlier in reps.earlier.get(inc.id, []):
+    if (repeated := reps.earlier.nearest(inc.id)) is not None:  # one entry, not one per earlier incident
         bar = next((g["article"] for g in grounds if g["role"] == "repeat"), None)
+        rule_article, rule_effect = _repeat_rule(regime)
         conflicts.append(
             {
                 "kind": "repeat",
                 "incident": inc.id,
-                "repeats": earlier,
+                "repeats": repeated[0],  # the nearest earlier incident of the subject and matter
+                "earlier_count": repeated[1],  # how many earlier ones there are, that one included
                 "matter": matter_text(inc),
-                "article": bar or _repeat_article(enc),
-                "effect": _repeat_effect(enc),
+                "article": bar or rule_article,
+                "effect": rule_effect,
             }
         )
     if inc.id in reps.unsettled and stated is None:
@@ -314,18 +316,16 @@ def deciding_articles(r: Record) -> list[str]:
     return [g["article"] for g in r["grounds"] if decides(g)]
 
 
-def _repeat_article(enc: Encoding) -> str | None:
+@cache
+def _repeat_rule(regime: str) -> tuple[str | None, str]:
+    """The regime's repeat article and its effect (bars, factor, none): the encoding's alone, so
+    made once per regime, not once per repeat."""
+    enc = solver(regime).encoding
     bars = [r.head[0] for r in enc.rules_for("repeat_bar")]
     if bars:
-        return bars[0]
+        return bars[0], "bars"
     facts = [r.head[0] for r in enc.rules_for("factor") if any(p.args[-1] == "repeated_error" for p in r.body)]
-    return facts[0] if facts else None
-
-
-def _repeat_effect(enc: Encoding) -> str:
-    if enc.rules_for("repeat_bar"):
-        return "bars"
-    return "factor" if _repeat_article(enc) else "none"
+    return (facts[0], "factor") if facts else (None, "none")
 
 
 def regimes_for(ff: FactFile, case_id: str, option: str | None) -> list[str]:
