@@ -22,6 +22,8 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .inputs import os_reason
+
 
 class OutputRefused(OSError):
     """An output path this tool will not write; str() and strerror are the reason in Chinese."""
@@ -64,7 +66,7 @@ def check_output(target: str | Path, inputs: Iterable[Identity] = ()) -> tuple[P
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise OutputRefused(target, f"无法检查输出路径：{exc.strerror or exc}") from None
+        raise OutputRefused(target, f"无法检查输出路径：{os_reason(exc)}") from None
     if info is None:
         return target, None
     if not stat.S_ISREG(info.st_mode):

@@ -8,9 +8,31 @@ is larger, or grows while being read, is refused instead of filling memory.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
+
+_ERRNO_ZH = {
+    errno.ENOENT: "文件或目录不存在",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "操作不被允许",
+    errno.EISDIR: "是目录",
+    errno.ENOTDIR: "路径中有一部分不是目录",
+    errno.ELOOP: "符号链接层数过多（可能是循环链接）",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统只读",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EEXIST: "已存在",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The reason of an operating-system error in Chinese (the system's own words where there is
+    no translation; a refusal of this tool already carries its Chinese reason)."""
+    if exc.strerror and not exc.strerror.isascii():  # already the tool's own reason
+        return exc.strerror
+    return _ERRNO_ZH.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
 class InputRefused(Exception):
@@ -26,7 +48,7 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputRefused(f"无法读取文件：{exc.strerror or exc}") from None
+        raise InputRefused(f"无法读取文件：{os_reason(exc)}") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -45,6 +67,6 @@ def read_regular(path: str | Path, limit: int) -> bytes:
             raise InputRefused(too_big)
         return b"".join(chunks)
     except OSError as exc:
-        raise InputRefused(f"无法读取文件：{exc.strerror or exc}") from None
+        raise InputRefused(f"无法读取文件：{os_reason(exc)}") from None
     finally:
         os.close(fd)

@@ -297,3 +297,9 @@ def test_ctrl_c_is_exit_130_not_an_internal_error(write, monkeypatch):
     monkeypatch.setattr(rongcuo_asp.results, "check_file", interrupted)
     result = run("check", write(BEIJING))
     assert result.exit_code == 130 and "已中断" in result.output
+
+
+def test_system_errors_are_worded_in_chinese(write, tmp_path):
+    """-o into a directory that does not exist said "No such file or directory"."""
+    result = run("check", write(BEIJING), "-o", tmp_path / "nodir" / "x.txt")
+    assert result.exit_code == 2 and "文件或目录不存在" in result.output and "No such file" not in result.output

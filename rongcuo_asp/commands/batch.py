@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..inputs import os_reason
 from .common import calendar, command, fail, guarded, holidays_option, inputs_read, regime_option
 
 
@@ -53,7 +54,7 @@ def batch(paths, regime, output, fmt, jobs, resume, full, progress, holidays) ->
     except OSError as exc:
         from ..escaping import text_safe as printable
 
-        fail(f"无法写入 {printable(str(output))}：{exc.strerror or exc}")
+        fail(f"无法写入 {printable(str(output))}：{os_reason(exc)}")
     except KeyboardInterrupt:
         click.echo("\n已中断；已写出的结论完整保留，用 --resume 继续。", err=True)
         sys.exit(130)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..inputs import os_reason
 from ..vocabulary import vocabulary
 from ..zh_click import install as _chinese_help
 
@@ -38,7 +39,7 @@ def write_file(out: str, fill, replace_input: bool = False) -> None:
     try:
         replace_atomically(out, fill, () if replace_input else inputs_read())
     except OSError as exc:
-        fail(f"无法写入 {printable(out)}：{exc.strerror or exc}")
+        fail(f"无法写入 {printable(out)}：{os_reason(exc)}")
 
 
 _INPUTS = "rongcuo.inputs"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..inputs import os_reason
 from ..vocabulary import vocabulary
 from .common import REGIME_CHOICES, command, envelope, fail, guarded, read, write, write_file
 
@@ -141,7 +142,7 @@ def _write_scenarios(directory: str, outcomes) -> dict[str, str]:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            fail(f"无法创建目录 {path.parent}：{exc.strerror or exc}")
+            fail(f"无法创建目录 {path.parent}：{os_reason(exc)}")
         write_file(str(path), lambda tmp, text=o.scenario: Path(tmp).write_text(text, encoding="utf-8"))
         written[o.mutant.id] = str(path)
     return written
