@@ -331,6 +331,8 @@ def procedure_text(p: Record) -> str:
 
 def _conflict_text(c: Record) -> str:
     voc = vocabulary()
+    if c["kind"] == "repeat" and c.get("citation"):  # an earlier decision in the case register
+        return f"同一事由重复：{c['citation']}。"
     if c["kind"] == "repeat":
         effect = {"bars": f"依{c['article']}不予容错", "factor": f"依{c['article']}列为不利因素"}.get(
             c["effect"], "本办法无重复失误的规定"

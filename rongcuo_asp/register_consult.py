@@ -222,7 +222,8 @@ def annotate(inc: Incident, reps: Repeats, regime: str, conflicts: list[dict]) -
         if prior is not None:
             d = prior.cited()
             c["record"] = {"id": d["id"], "file": prior.path, "incident": prior.incident, **d}
-            c["citation"] = citation(prior, c, regime)
+            n = c.get("earlier_count", 1)
+            c["citation"] = citation(prior, c, regime) + (f"（此前同一事由共 {n} 次）" if n > 1 else "")
         elif c.get("kind") == "fact_conflict" and c.get("fact") == f"holds({inc.id},repeated_error)":
             c["resolution"] = "登记簿记载同一事由此前已有认定，认定为重复，以登记为准"
     stated = inc.holds.get("previously_tolerated")

@@ -12,6 +12,7 @@ from .factkey import FactText
 from .procedure import review
 from .provenance import GROUND_ATOMS, KnownAtoms, Naming, atoms_of, exclusions_checked, ground_of, rules_of, support
 from .reasoner import Decision, FactKey, RegimeSolver, solver
+from .register_consult import annotate, previously_tolerated
 from .repeats import Repeats, derive_repeats
 from .schema import Conflict, Factor, Ground, KnownFact, Record, Result, Suggestion
 from .vocabulary import vocabulary
@@ -50,6 +51,8 @@ def known_facts(ff: FactFile, inc: Incident, reps: Repeats) -> dict[FactKey, obj
         known.pop(FactKey.feature("i", "repeated_error"), None)
     else:
         known[FactKey.feature("i", "repeated_error")] = repeated
+    if previously_tolerated(inc, reps):  # the case register: the same matter decided 可容错 before
+        known[FactKey.feature("i", "previously_tolerated")] = True
     return known
 
 
@@ -167,6 +170,7 @@ def evaluate(ci: CaseIncident, regime: str, full: bool = True) -> tuple[Result, 
                 "resolution": "同一事由的失误发生日期缺失或相同，无法判定先后：是否重复待核实",
             }
         )
+    annotate(inc, reps, regime, conflicts)  # the case register's earlier decisions cited (register_consult)
     conflicts.extend(_effective_date(regime, inc))
     sources = _evidence(ff, inc, known, naming)
     for g in grounds:

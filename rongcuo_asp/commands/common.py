@@ -109,7 +109,10 @@ FORMATS = click.Choice(["text", "md", "html", "json"])
 
 
 def report_options(fn):
-    """--format, -o, --atoms: every command that prints a report."""
+    """--format, -o, --atoms, --no-register: every command that prints a report."""
+    from ..register_option import register_option
+
+    fn = register_option(fn)
     fn = click.option(
         "--atoms",
         is_flag=True,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..register_option import register_option
 from .common import FORMATS, command, emit, envelope, fail, guarded, read, regime_option, write_file
 
 
@@ -35,6 +36,7 @@ from .common import FORMATS, command, emit, envelope, fail, guarded, read, regim
     show_default=True,
     help="结束时报告的格式；json 时每个问题也以一行 JSON 输出。",
 )
+@register_option
 @guarded
 def interview(file: str | None, regime: str | None, output: str | None, answers: str | None, fmt: str) -> None:
     """询问（interview）：逐一询问尚能改变结论的事实，直到结论确定；每答一题即写入事实文件，中断后再次运行即可接着问。

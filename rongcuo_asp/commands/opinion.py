@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..register_option import register_option
 from ..vocabulary import vocabulary
 from .common import calendar, command, fail, guarded, holidays_option, one_incident, regime_option, write, write_file
 
@@ -23,6 +24,7 @@ from .common import calendar, command, fail, guarded, holidays_option, one_incid
     help="意见书文件：.docx、.md 或 .html（按扩展名）。",
 )
 @holidays_option
+@register_option
 @guarded
 def opinion(file: str, regime: str | None, incident: str | None, output: str, holidays: str | None) -> None:
     """认定意见（opinion）：为一起失误错误起草书面的容错认定意见（标题、文号、主送；当事人基本情况、案件来源及
