@@ -379,6 +379,8 @@ def import_lines(store: Store, lines: list[str]) -> dict:
                 item = json.loads(line)
             except ValueError as exc:
                 raise ImportRefused(n, f"不是 JSON：{exc}") from None
+            except RecursionError:
+                raise ImportRefused(n, "嵌套层数过多，不是本工具导出的 JSON") from None
             if not isinstance(item, dict) or len(item) != 1:
                 raise ImportRefused(n, '每行应为 {"file": …} 或 {"record": …}')
             kind, body = next(iter(item.items()))

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -303,6 +304,22 @@ def open_store(write: bool, path: Path | None = None) -> Store | None:
         raise
 
 
+def _wal(conn: sqlite3.Connection) -> None:
+    """WAL mode, set by whichever of two processes creating the register at once gets there first:
+    switching the journal mode is refused while the other holds the file (busy_timeout does not
+    cover it), so a busy switch is tried again a few times, and none is needed once it is WAL."""
+    for attempt in range(50):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 49:
+                raise
+            time.sleep(0.1)
+
+
 class _NeedsMigration(Exception):
     pass
 
@@ -325,7 +342,7 @@ def _prepare(conn: sqlite3.Connection, path: Path, write: bool) -> Store | None:
     store = Store(path, conn)
     with store.guard():
         if version == 0:
-            conn.execute("PRAGMA journal_mode = WAL")  # persistent: set once, when the file is made
+            _wal(conn)  # persistent: set once, when the file is made
     with store.write() as c:
         have = _version(c, path, _tables(c, path))  # again under the lock: another process may have done it
         if have < SCHEMA_VERSION:

@@ -368,3 +368,37 @@ def test_the_default_register_is_never_created_or_read_by_check(tmp_path, monkey
     assert r.exit_code == 0, r.output
     assert not (tmp_path / "data").exists()
     assert run("register", "due").exit_code == 0 and not (tmp_path / "data").exists()  # reading creates nothing
+
+
+# -- found by the attack re-run ----------------------------------------------------------------
+
+
+def test_no_output_of_the_register_commands_replaces_the_register(db, write, tmp_path):
+    assert run("record", write(case_text(extra=FIRST))).exit_code == 0
+    before = db.read_bytes()
+    for args in (["export"], ["due", "--format", "json"], ["stats", "--format", "html"]):
+        result = run("register", *args, "-o", db)
+        assert result.exit_code == 2 and "输入文件" in result.output, result.output
+    assert db.read_bytes() == before and count(db) == 1
+
+
+def test_import_refuses_a_device_a_fifo_and_a_deeply_nested_line(db, write, tmp_path):
+    assert run("record", write(case_text(extra=FIRST))).exit_code == 0
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    for source in ("/dev/zero", fifo):
+        result = run("register", "import", source)
+        assert result.exit_code == 2 and "不是普通文件" in result.output
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"a":' * 100_000 + "1" + "}" * 100_000 + "\n", encoding="utf-8")
+    result = run("register", "import", deep)
+    assert result.exit_code == 2 and "嵌套层数过多" in result.output and count(db) == 1
+
+
+def test_due_within_an_absurd_span_and_a_decision_in_year_9999(db, write, tmp_path):
+    assert run("register", "due", "--within", "99999999d").exit_code == 2  # was OverflowError, exit 1
+    assert run("record", write(case_text(extra=FIRST), "a.lp"), "--date", "2024-03-15").exit_code == 0
+    assert run("record", write(case_text(key="RS-7", extra=FIRST), "b.lp"), "--date", "9999-12-31").exit_code == 0
+    page = tmp_path / "stats.html"
+    assert run("register", "stats", "--format", "html", "-o", page).exit_code == 0
+    assert page.stat().st_size < 200_000 and page.read_text(encoding="utf-8").count("<rect") <= 200  # years, not 95 000 months

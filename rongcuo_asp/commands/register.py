@@ -12,7 +12,7 @@ import click
 
 from ..escaping import html_safe, text_safe
 from ..register_option import register_option
-from .common import Group, calendar, command, fail, guarded, holidays_option, read, regime_option, write, write_file
+from .common import Group, calendar, command, fail, guarded, holidays_option, note_inputs, read, regime_option, write, write_file
 
 
 def _register_errors(fn):
@@ -47,8 +47,11 @@ def _bad(value: str) -> str:
 
 
 def _store(write_access: bool):
-    from ..register_store import open_store
+    """The register, opened; its files count as inputs, so no -o of this command replaces them."""
+    from ..register_store import open_store, register_path
 
+    path = register_path()
+    note_inputs([path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")])
     return open_store(write_access)
 
 
@@ -132,12 +135,15 @@ def register() -> None:
     """
 
 
+MAX_WITHIN_DAYS = 36_500  # a hundred years: any step a register can owe
+
+
 def _within(ctx, param, value: str | None) -> int | None:
     if value is None:
         return None
-    m = re.fullmatch(r"(\d+)\s*[dD天]?", value.strip())
-    if not m:
-        raise click.BadParameter(f"应为天数，如 7d：{value}")
+    m = re.fullmatch(r"(\d{1,6})\s*[dD天]?", value.strip())
+    if not m or int(m.group(1)) > MAX_WITHIN_DAYS:
+        raise click.BadParameter(f"应为不超过 {MAX_WITHIN_DAYS} 的天数，如 7d：{value}")
     return int(m.group(1))
 
 
@@ -286,10 +292,18 @@ def _stat_rows(data: dict) -> list[tuple[str, str, int]]:
 
 
 def _every_month(counts: dict[str, int]) -> list[tuple[str, int]]:
-    """Each month from the first to the last counted, a month without decisions as 0."""
+    """Each month from the first to the last counted, a month without decisions as 0; past twenty
+    years (a mistyped year 9999 would draw 95 000 bars) each year instead, and past two hundred
+    only the years that have decisions."""
     if not counts:
         return []
     first, last = min(counts), max(counts)
+    if int(last[:4]) - int(first[:4]) >= 20:
+        years: dict[str, int] = {}
+        for month, n in counts.items():
+            years[month[:4]] = years.get(month[:4], 0) + n
+        span = range(int(first[:4]), int(last[:4]) + 1)
+        return [(f"{y:04d}", years.get(f"{y:04d}", 0)) for y in span] if len(span) <= 200 else sorted(years.items())
     y, m = int(first[:4]), int(first[5:7])
     out = []
     while f"{y:04d}-{m:02d}" <= last:
@@ -365,17 +379,23 @@ def export_cmd(output: str | None) -> None:
     write("".join(line + "\n" for line in lines), output)
 
 
+MAX_IMPORT_BYTES = 4 * 1024 * 1024 * 1024  # an export of 100 000 decisions is about 1.4 GB
+
+
 @register.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @_register_errors
 def import_cmd(file: str) -> None:
     """导入 export 的 JSON lines（一个事务：任何一行有误则不导入任何记录）；已有的记录跳过。"""
+    from ..inputs import InputRefused, read_regular
     from ..register import import_lines
 
-    try:
-        lines = Path(file).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"无法读取 {text_safe(file)}：{exc}")
+    try:  # the one safe reader: no FIFO, device or endless file
+        lines = read_regular(file, MAX_IMPORT_BYTES).decode("utf-8").splitlines()
+    except InputRefused as exc:
+        fail(f"{text_safe(file)}：{exc}")
+    except UnicodeDecodeError:
+        fail(f"{text_safe(file)}：不是 UTF-8 文本，不是本工具导出的登记簿")
     store = _store(True)
     assert store is not None
     try:
