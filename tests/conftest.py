@@ -47,3 +47,10 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def _private_register(tmp_path_factory, monkeypatch):
+    """No test reads or writes a user's case register: RONGCUO_DB points into the test's own
+    directory unless the test sets its own."""
+    monkeypatch.setenv("RONGCUO_DB", str(tmp_path_factory.mktemp("register") / "register.sqlite3"))
