@@ -195,3 +195,14 @@ def test_answers_from_a_device_or_an_endless_line_are_refused_not_read_whole(wri
     endless = CliRunner().invoke(main, ["interview", str(path), "-o", str(tmp_path / "o.lp")], input="否" * 100_000 + "\n")
     assert endless.exit_code == 2 and "第 1 个回答过长" in endless.output
     assert len(endless.output) < 20_000  # the answer is not echoed back whole
+
+
+def test_o_onto_another_existing_file_is_refused_not_replaced(write, tmp_path):
+    """-o naming another case's file (or an earlier interview's) replaced it with this session."""
+    other = tmp_path / "other.lp"
+    other.write_text(BEIJING, encoding="utf-8")
+    result = CliRunner().invoke(main, ["interview", str(write(OPEN)), "-o", str(other)], input="否\n")
+    assert result.exit_code == 2 and "文件已存在" in result.output
+    assert other.read_text(encoding="utf-8") == BEIJING
+    fresh = CliRunner().invoke(main, ["interview", "--regime", "beijing", "-o", str(other)], input="结束\n")
+    assert fresh.exit_code == 2 and other.read_text(encoding="utf-8") == BEIJING

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..escaping import text_safe
 from ..register_option import register_option
 from .common import FORMATS, command, emit, envelope, fail, guarded, read, regime_option, write_file
 
@@ -54,6 +55,10 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
     """
     from ..interview import Interview
 
+    if output and Path(output).exists() and not (file and _same_file(file, output)):
+        # another case's file (or an earlier interview's answers) would be replaced by this session's
+        shown = text_safe(output)
+        fail(f"{shown}：文件已存在，不能作为新的询问记录；要接着询问该文件，请运行 rongcuo interview {shown}")
     base = ""
     if file and Path(file).exists():
         read([file])  # a file that is there must be a valid fact file before anything is asked
@@ -152,6 +157,13 @@ def _write_quietly(path: str, text: str) -> None:
 
 MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file: one short answer a line
 MAX_ANSWER_CHARS = 4096  # one answer: an option, a range, a name or a date, with its evidence note
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).exists() and Path(a).samefile(b)
+    except OSError:
+        return False
 
 
 class _AnswerSource:
