@@ -55,6 +55,8 @@ def identity(path: str | Path) -> Identity | None:
 
 def check_output(target: str | Path, inputs: Iterable[Identity] = ()) -> tuple[Path, os.stat_result | None]:
     """The path to write (a link's target) and what is there now; OutputRefused if it may not be written."""
+    if isinstance(target, str) and target.endswith(("/", os.sep)):  # Path() would drop the slash
+        raise OutputRefused(target, "以“/”结尾，是目录名而不是文件名；请给出要写入的文件名")
     target = Path(target)
     if target.is_symlink():
         resolved = Path(os.path.realpath(target))
@@ -81,7 +83,7 @@ def check_output(target: str | Path, inputs: Iterable[Identity] = ()) -> tuple[P
             if stat.S_ISSOCK(info.st_mode)
             else "特殊文件"
         )
-        raise OutputRefused(target, f"是{kind}而不是普通文件，不会被替换（省略 -o 即输出到标准输出）")
+        raise OutputRefused(target, f"是{kind}而不是普通文件，不会被替换；请改用一个普通文件名")
     if (info.st_dev, info.st_ino) in set(inputs):
         raise OutputRefused(target, "是本次读取的输入文件，不能用作输出（会覆盖输入）；请另选输出文件")
     if not os.access(target, os.W_OK) or not info.st_mode & 0o222:

@@ -303,3 +303,9 @@ def test_system_errors_are_worded_in_chinese(write, tmp_path):
     """-o into a directory that does not exist said "No such file or directory"."""
     result = run("check", write(BEIJING), "-o", tmp_path / "nodir" / "x.txt")
     assert result.exit_code == 2 and "文件或目录不存在" in result.output and "No such file" not in result.output
+
+
+def test_an_output_ending_in_a_slash_is_a_directory_name_not_a_file(write, tmp_path):
+    """-o newdir/ wrote a file named newdir."""
+    result = run("check", write(BEIJING), "-o", f"{tmp_path / 'newdir'}/")
+    assert result.exit_code == 2 and "目录名" in result.output and not (tmp_path / "newdir").exists()
