@@ -275,14 +275,14 @@ def checked_text(r: Record) -> str:
     return ""
 
 
-def _cited(regime: str, article: str, fact: str) -> str:
+def _cited(regime: str, article: str, fact: str, label: str) -> str:
     """The article with the phrase of its text that the fact encodes (the element table):
-    第八条第（四）项「勇于破除障碍」; the article alone where the label already says it or none is stated."""
+    第八条第（四）项「勇于破除障碍」; the article alone where the fact's `label` already says it or
+    none is stated."""
     from .elements import element_phrase
 
     found = _structured(fact)
     phrase = element_phrase(regime, article, found[0].name) if found else None
-    label = missing_zh(fact, regime)
     return f"{article}「{phrase}」" if phrase and phrase not in label else article
 
 
@@ -292,8 +292,8 @@ def _missing_nodes(r: Record) -> list[dict]:
     voc = vocabulary()
     groups: dict[str, list[dict]] = {}
     for m in r.get("missing_detail") or [{"fact": f, "role": "", "article": "", "decisive": False} for f in r["missing"]]:
-        cited = f"（{_cited(r['regime'], m['article'], m['fact'])}）" if m["article"] else ""
-        text = missing_zh(m["fact"], r["regime"]) + cited
+        label = missing_zh(m["fact"], r["regime"])
+        text = label + (f"（{_cited(r['regime'], m['article'], m['fact'], label)}）" if m["article"] else "")
         text += "（单项即可决定）" if m["decisive"] else ""
         groups.setdefault(m["role"], []).append(node(text, code=m["fact"]))
     if list(groups) == [""]:

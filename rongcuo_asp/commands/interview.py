@@ -53,9 +53,10 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
       rongcuo interview --regime beijing -o 新案件.lp
       rongcuo interview 案件.lp --answers 答案.txt --format json
     """
+    from ..atomic import identity
     from ..interview import Interview
 
-    if output and Path(output).exists() and not (file and _same_file(file, output)):
+    if output and Path(output).exists() and not (file and identity(file) == identity(output)):
         # another case's file (or an earlier interview's answers) would be replaced by this session's
         shown = text_safe(output)
         fail(f"{shown}：文件已存在，不能作为新的询问记录；要接着询问该文件，请运行 rongcuo interview {shown}")
@@ -157,13 +158,6 @@ def _write_quietly(path: str, text: str) -> None:
 
 MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file: one short answer a line
 MAX_ANSWER_CHARS = 4096  # one answer: an option, a range, a name or a date, with its evidence note
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return Path(a).exists() and Path(a).samefile(b)
-    except OSError:
-        return False
 
 
 class _AnswerSource:
