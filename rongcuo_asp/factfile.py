@@ -13,7 +13,17 @@ from functools import cache
 from pathlib import Path
 
 from .factmodel import Case, Fact, FactFile, FactFileError, Incident, LevelRange, Located, Subject, Term
-from .factsyntax import DATE, MAX_ERRORS, MAX_LINES, Parser, TooManyStatements, simple_facts, too_many_statements
+from .factsyntax import (
+    DATE,
+    MAX_ERRORS,
+    MAX_LINES,
+    Parser,
+    TooManyStatements,
+    count_statements,
+    simple_facts,
+    too_many_statements,
+)
+from .fastread import fast_fact_file
 from .inputs import InputRefused, read_regular
 from .vocabulary import vocabulary
 
@@ -451,7 +461,9 @@ def read_fact_file(path: str | Path) -> FactFile:
     return parse_fact_text(raw, name)
 
 
-def parse_fact_text(raw: bytes, name: str = "<string>") -> FactFile:
+def parse_fact_text(raw: bytes, name: str = "<string>", fast: bool = True) -> FactFile:
+    """The strict reader, after the fast one (fastread.py) where `fast` and it accepts the file:
+    both give the same facts for the files the fast one accepts, which the strict one accepts."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -462,6 +474,12 @@ def parse_fact_text(raw: bytes, name: str = "<string>") -> FactFile:
     lines = text.count("\n") + 1
     if lines > MAX_LINES:  # before any parsing: 50 MB of blank lines is refused at once
         raise FactFileError(name, [(None, f"行数过多（{lines:,} 行，上限 {MAX_LINES:,} 行）：请将案件拆分为多个文件")])
+    try:
+        count_statements(text)  # too many are refused unparsed, before either reader
+    except TooManyStatements as exc:
+        raise FactFileError(name, [(exc.line, too_many_statements())]) from None
+    if fast and (ff := fast_fact_file(text, name)) is not None:
+        return ff
     parser = Parser(name, text)
     try:
         facts = simple_facts(text)  # counts the statements first: too many are refused unparsed

@@ -54,3 +54,40 @@ def _private_register(tmp_path_factory, monkeypatch):
     """No test reads or writes a user's case register: RONGCUO_DB points into the test's own
     directory unless the test sets its own."""
     monkeypatch.setenv("RONGCUO_DB", str(tmp_path_factory.mktemp("register") / "register.sqlite3"))
+
+
+# Every file any test reads through the fast reader (fastread.py) is read by the strict reader too,
+# and must give the same FactFile: the hostile files of the whole suite test that the fast path
+# never accepts what the strict reader refuses, nor reads a fact, a line or an order otherwise.
+_READER_DISAGREES: list[str] = []
+
+
+def _install_reader_check() -> None:
+    import rongcuo_asp.factfile as factfile
+
+    fast = factfile.fast_fact_file
+
+    def checked(text: str, name: str):
+        ff = fast(text, name)
+        if ff is not None:
+            try:
+                strict = factfile.parse_fact_text(text.encode("utf-8"), name, fast=False)
+            except factfile.FactFileError as exc:
+                _READER_DISAGREES.append(f"{name}: the strict reader refuses what the fast one read:\n{exc}")
+                raise AssertionError(_READER_DISAGREES[-1]) from None
+            if repr(strict) != repr(ff):
+                _READER_DISAGREES.append(f"{name}: the readers give different files")
+                raise AssertionError(_READER_DISAGREES[-1])
+        return ff
+
+    factfile.fast_fact_file = checked
+
+
+_install_reader_check()
+
+
+@pytest.fixture(autouse=True)
+def _readers_agree():
+    yield
+    found, _READER_DISAGREES[:] = list(_READER_DISAGREES), []
+    assert not found, found
