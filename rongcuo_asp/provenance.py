@@ -28,11 +28,12 @@ class Atom:
     key: FactKey = field(compare=False)  # the case fact it states, and its value
     value: object = field(compare=False)
     prefix: tuple = field(compare=False, default=())  # (negated, pred, args but the last): KnownAtoms' index
+    exact: tuple = field(compare=False, default=())  # (negated, pred, args): KnownAtoms' other index
 
 
 def atoms_of(known: dict[FactKey, object]) -> list[Atom]:
     made = _ATOMS
-    return [made.get((key, value)) or _atom(key, value) for key, value in known.items()]
+    return [made.get(kv) or _atom(*kv) for kv in known.items()]
 
 
 # The atom of each (key, value): of the generic incident, so the same in every incident; finitely
@@ -47,7 +48,8 @@ def _atom(key: FactKey, value: object) -> Atom:
         atom = Atom(False, "level", ("$I", key.name, str(value)), key, value)
     else:
         atom = Atom(False, key.kind, ("$S", str(value)), key, value)
-    atom = _ATOMS[(key, value)] = replace(atom, prefix=(atom.negated, atom.pred, atom.args[:-1]))
+    atom = replace(atom, prefix=(atom.negated, atom.pred, atom.args[:-1]), exact=(atom.negated, atom.pred, atom.args))
+    _ATOMS[(key, value)] = atom
     return atom
 
 
@@ -58,48 +60,75 @@ def _matches(p: Pattern, a: Atom) -> bool:
 
 
 class KnownAtoms(list):
-    """The known atoms of an incident, indexed by everything but their last argument."""
+    """The known atoms of an incident, indexed by sign, predicate and arguments (one atom each:
+    the known facts have distinct keys), and on first use by everything but their last argument."""
 
     def __init__(self, atoms: list[Atom]):
         super().__init__(atoms)
-        self.by_prefix: dict[tuple, list[Atom]] = {}
-        index = self.by_prefix
-        for a in atoms:
-            found = index.get(a.prefix)
-            if found is None:
-                index[a.prefix] = [a]
-            else:
-                found.append(a)
+        self.exact: dict[tuple, Atom] = {a.exact: a for a in atoms}
+        self._by_prefix: dict[tuple, list[Atom]] | None = None
+
+    @property
+    def by_prefix(self) -> dict[tuple, list[Atom]]:
+        if self._by_prefix is None:
+            self._by_prefix = {}
+            for a in self:
+                self._by_prefix.setdefault(a.prefix, []).append(a)
+        return self._by_prefix
 
     def find(self, p: Pattern) -> Atom | None:
-        for a in self.by_prefix.get((p.negated, p.pred, p.args[:-1]), ()):
-            if p.args[-1] is None or p.args[-1] == a.args[-1]:
-                return a
-        return None
+        if p.args[-1] is not None:
+            return self.exact.get((p.negated, p.pred, p.args))
+        return next(iter(self.by_prefix.get((p.negated, p.pred, p.args[:-1]), ())), None)
 
 
 def support(rule: Rule, atoms: KnownAtoms) -> list[Atom] | None:
     """The known atoms that make every vocabulary literal of the rule's body true, or None."""
     found = []
-    for p in rule.body:
-        if None in p.args[:-1]:  # a variable inside a literal: match by scanning
+    exact = atoms.exact
+    for p, key, last in _plan(rule):
+        if key is None:  # a variable inside a literal: match by scanning
             hit = next((a for a in atoms if a.pred == p.pred and a.negated == p.negated and _matches(p, a)), None)
+        elif last is None:  # any value of the last argument: the first known
+            hit = next(iter(atoms.by_prefix.get(key, ())), None)
         else:
-            hit = atoms.find(p)
+            hit = exact.get(key)
         if hit is None:
             return None
         found.append(hit)
     return found
 
 
+_PLANS: dict[int, tuple[Rule, tuple[tuple[Pattern, tuple | None, str | None], ...]]] = {}
+
+
+def _plan(rule: Rule) -> tuple[tuple[Pattern, tuple | None, str | None], ...]:
+    """Per body literal of a rule: the KnownAtoms index key to look it up by (exact, or without the
+    last argument where that is a variable; None: scan) and its last argument; made once per rule
+    (kept with the rule, so an id is never reused meanwhile)."""
+    made = _PLANS.get(id(rule))
+    if made is None or made[0] is not rule:
+        plan = tuple(
+            (
+                p,
+                None if None in p.args[:-1] else (p.negated, p.pred, p.args if p.args[-1] is not None else p.args[:-1]),
+                p.args[-1],
+            )
+            for p in rule.body
+        )
+        made = _PLANS[id(rule)] = (rule, plan)
+    return made[1]
+
+
 def contradiction(rule: Rule, atoms: list[Atom]) -> list[Atom]:
     """Known facts that keep the rule from firing: the opposite literal, or another value."""
     exact, loose = [], []
-    index = atoms.by_prefix if isinstance(atoms, KnownAtoms) else None
+    index = atoms.exact if isinstance(atoms, KnownAtoms) else None
     for p in rule.body:
         if p.pred == "holds" and index is not None and None not in p.args:
             # the opposite literal: same arguments, the other sign (looked up, not scanned)
-            exact += [a for a in index.get((not p.negated, "holds", p.args[:-1]), ()) if a.args == p.args]
+            if (opposite := index.get((not p.negated, "holds", p.args))) is not None:
+                exact.append(opposite)
             continue
         for a in atoms:
             if a.pred != p.pred or len(a.args) != len(p.args):
@@ -169,6 +198,18 @@ def rules_of(enc: Encoding, sym: Shown) -> tuple[list[Rule], str, str]:
     return rules, article, enc.quote(article)
 
 
+@cache
+def _via_readings(enc: Encoding, sym: Shown) -> tuple[tuple[str, ...], ...]:
+    """Per rule deriving the atom: the readings of the helper rules unfolded into it."""
+    readings = vocabulary().data["readings"]
+    return tuple(tuple(h for h in r.via if h in readings) for r in rules_of(enc, sym)[0])
+
+
+@cache
+def _stated(enc: Encoding, article: str) -> tuple[str, ...]:
+    return tuple(enc.readings(article))
+
+
 def ground_of(enc: Encoding, sym: Shown, atoms: KnownAtoms, naming: Naming) -> Ground:
     role, effect = GROUND_ATOMS[sym.name]
     rules, article, text = rules_of(enc, sym)
@@ -182,19 +223,19 @@ def ground_of(enc: Encoding, sym: Shown, atoms: KnownAtoms, naming: Naming) -> G
         facts = [f for found in blocked.values() for f in min(found, key=len)]
     else:
         facts = []
-        for r in rules:
+        for r, via in zip(rules, _via_readings(enc, sym), strict=True):
             found = support(r, atoms)
             if found is not None:
                 facts += found
-                readings += [h for h in r.via if h in vocabulary().data["readings"]]
+                readings += via
     ground: Ground = {
         "article": article,
         "role": role,
         "effect": effect,
-        "facts": list(dict.fromkeys(naming.atom(f) for f in facts)),
+        "facts": list(dict.fromkeys([naming.atom(f) for f in facts])),
         "text": text,
     }
-    stated = [*enc.readings(article), *(vocabulary().data["readings"][h] for h in dict.fromkeys(readings))]
+    stated = [*_stated(enc, article), *(vocabulary().data["readings"][h] for h in dict.fromkeys(readings))]
     if stated:
         ground["reading"] = "；".join(stated)
     if sym.name == "outcome":

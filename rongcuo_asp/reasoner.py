@@ -121,7 +121,7 @@ class RegimeSolver:
         # read never changes a (verdict, outcome) pair and is never among the missing facts.
         deciding = self.encoding.used_facts(ignore=("factor",))
         self.deciding: list[FactKey] = [k for k in self.relevant if _order_key(k) in deciding]
-        self._shown: dict[clingo.Symbol, Shown] = {}
+        self._shown: dict[int, Shown] = {}  # by the symbol's handle (_describe)
         self._fact_of: dict[clingo.Symbol, tuple[FactKey, object]] = {sym: kv for kv, sym in self.symbols.items()}
         # One control per enumeration mode, set when it is created: switching a control's mode costs
         # more C calls than a small solve.  Ground on first use (a few ms each).
@@ -257,12 +257,14 @@ class RegimeSolver:
         if symbols is None:  # the template admits every consistent assignment; this is a bug
             raise RuntimeError(f"{self.regime}: no completion under the given facts")
         shown = self._shown
-        return frozenset(shown.get(sym) or self._describe(sym) for sym in symbols)
+        return frozenset([shown.get(sym._rep) or self._describe(sym) for sym in symbols])
 
     def _describe(self, sym: clingo.Symbol) -> Shown:
-        """Shown atoms of the generic incident are finitely many: each is read from clingo once."""
+        """Shown atoms of the generic incident are finitely many: each is read from clingo once, and
+        known after by its handle (`_rep`, clingo's symbol value: equal symbols have equal handles,
+        and hashing it costs no call into clingo, as hashing the symbol does)."""
         args = tuple(a.string if a.type == clingo.SymbolType.String else str(a) for a in sym.arguments[1:])
-        self._shown[sym] = atom = Shown(sym.name, args)
+        self._shown[sym._rep] = atom = Shown(sym.name, args)
         return atom
 
     @staticmethod
@@ -277,6 +279,8 @@ class RegimeSolver:
         """The assumption literals of known facts, in a control whose fact literals are `literals`:
         a value's literal; for a level known up to a range, its values outside the range false (the
         completions are those whose level lies in the range)."""
+        if LevelRange not in set(map(type, known.values())):
+            return [literals[kv] for kv in known.items()]  # one literal a fact: the usual case
         out = []
         for k, v in known.items():
             if isinstance(v, LevelRange):
@@ -300,7 +304,7 @@ class RegimeSolver:
     def decide(self, known: dict[FactKey, object]) -> Decision:
         """Decide the generic incident whose known facts are `known` (absent keys are unknown)."""
         brave: frozenset[Shown] | Callable[[], frozenset[Shown]]
-        if all(k in known and not isinstance(known[k], LevelRange) for k in self.relevant):
+        if self.relevant_set <= known.keys() and LevelRange not in set(map(type, known.values())):
             # Every fact a rule reads is stated: the completions differ only in facts no rule reads,
             # which never matter (proven by `rongcuo verify`), so one model is all of them.
             brave = cautious = self._consequences(known, "auto")

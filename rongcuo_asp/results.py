@@ -35,14 +35,26 @@ def repeated_value(inc: Incident, reps: Repeats) -> bool | None:
     return derived  # False where the dates settle it, None (unknown) otherwise
 
 
+@cache
+def _keys() -> tuple[dict[str, FactKey], dict[str, FactKey], dict[str, FactKey]]:
+    """The fact key of each incident feature, subject feature and dimension (made once, not per fact)."""
+    voc = vocabulary()
+    return (
+        {f: FactKey.feature("i", f) for f in voc.incident_features},
+        {f: FactKey.feature("s", f) for f in voc.subject_features},
+        {d: FactKey.level(d) for d in voc.scales},
+    )
+
+
 def known_facts(ff: FactFile, inc: Incident, reps: Repeats) -> dict[FactKey, object]:
     """The incident's stated facts as fact keys, with repeated_error resolved against the dates."""
     repeated = repeated_value(inc, reps)
     subj = ff.subjects[inc.subject]
-    known: dict[FactKey, object] = {FactKey.feature("i", f): loc.value for f, loc in inc.holds.items()}
-    known.update({FactKey.feature("s", f): loc.value for f, loc in subj.holds.items()})
-    known.update({FactKey.level(d): loc.value for d, loc in inc.levels.items()})
-    known.update({FactKey.level(d): loc.value for d, loc in inc.ranges.items()})  # a LevelRange: known up to a range
+    of_incident, of_subject, of_level = _keys()
+    known: dict[FactKey, object] = {of_incident[f]: loc.value for f, loc in inc.holds.items()}
+    known.update({of_subject[f]: loc.value for f, loc in subj.holds.items()})
+    known.update({of_level[d]: loc.value for d, loc in inc.levels.items()})
+    known.update({of_level[d]: loc.value for d, loc in inc.ranges.items()})  # a LevelRange: known up to a range
     attributes = (("org", subj.org), ("rank", subj.rank), ("subject_kind", subj.kind))
     for key, loc in ((FactKey.attribute(a), loc) for a, loc in attributes):
         if loc is not None:
@@ -277,6 +289,8 @@ def _evidence(ff: FactFile, inc: Incident, known: dict[FactKey, object], naming:
     """The evidence (evidence/3) of each established fact, by the fact as a report writes it."""
     subj = ff.subjects[inc.subject]
     out: dict[str, list[str]] = {}
+    if not inc.evidence and not subj.evidence:
+        return out
     for key, value in known.items():
         found = (inc.evidence if key.holder == "i" else subj.evidence).get(key.name)
         if found:
