@@ -8,6 +8,7 @@ difference is a change of behaviour.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -31,5 +32,8 @@ def snapshot() -> dict:
 
 
 if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", type=Path, help="the snapshot to write (JSON)")
+    out = ap.parse_args().out
     text = json.dumps(snapshot(), ensure_ascii=False, indent=1, sort_keys=True)
-    Path(sys.argv[1]).write_text(text, encoding="utf-8")
+    out.write_text(text, encoding="utf-8")

@@ -11,7 +11,7 @@ from .factfile import FactFile, FactFileError, Incident, Subject
 from .factkey import FactText
 from .procedure import review
 from .provenance import GROUND_ATOMS, KnownAtoms, Naming, atoms_of, exclusions_checked, ground_of, rules_of, support
-from .reasoner import Decision, FactKey, RegimeSolver, solver
+from .reasoner import Decision, FactKey, RegimeSolver, Shown, solver
 from .register_consult import annotate, previously_tolerated
 from .repeats import Repeats, derive_repeats
 from .schema import Conflict, Factor, Ground, KnownFact, Record, Result, Suggestion
@@ -33,6 +33,16 @@ def repeated_value(inc: Incident, reps: Repeats) -> bool | None:
     if stated is not None:
         return stated.value
     return derived  # False where the dates settle it, None (unknown) otherwise
+
+
+@cache
+def _rank(role: str, article: str) -> tuple[int, tuple]:
+    """Where a ground of this role and article stands in a result: the law's order of roles, then
+    the article's (made once per pair, not once per ground)."""
+    return (ROLE_ORDER.index(role), citation_key(article))
+
+
+_article_rank = cache(citation_key)  # a factor's place: its article's
 
 
 @cache
@@ -125,20 +135,22 @@ def evaluate(ci: CaseIncident, regime: str, full: bool = True) -> tuple[Result, 
     atoms = KnownAtoms(atoms_of(known))
     naming = ci.naming
     grounds = [ground_of(enc, sym, atoms, naming) for sym in dec.cautious if sym.name in GROUND_ATOMS]
-    grounds.sort(key=lambda g: (ROLE_ORDER.index(g["role"]), citation_key(g["article"]), g["effect"]))
-    for sym in dec.cautious:  # scope by reference (参照执行) is marked on its scope ground
-        if sym.name == "by_reference":
-            for g in grounds:
-                if g["role"] == "scope" and g["article"] == sym.args[0]:
-                    g["by_reference"] = True
+    grounds.sort(key=lambda g: (*_rank(g["role"], g["article"]), g["effect"]))
+    shown: dict[str, list[Shown]] = {"by_reference": [], "factor": [], "defeated": [], "literal_reading": []}
+    for sym in dec.cautious:  # the other shown atoms a result reads, in one pass
+        if (kind := shown.get(sym.name)) is not None:
+            kind.append(sym)
+    for sym in shown["by_reference"]:  # scope by reference (参照执行) is marked on its scope ground
+        for g in grounds:
+            if g["role"] == "scope" and g["article"] == sym.args[0]:
+                g["by_reference"] = True
     factors: list[Factor] = []
-    for sym in dec.cautious:
-        if sym.name == "factor":
-            rules, article, text = rules_of(enc, sym)
-            facts = [naming.atom(f) for r in rules for f in (support(r, atoms) or [])] if full else []
-            factors.append({"article": article, "kind": sym.args[1], "facts": list(dict.fromkeys(facts)), "text": text})
-    factors.sort(key=lambda f: (citation_key(f["article"]), f["kind"] != "favourable"))
-    for sym in sorted(dec.cautious):
+    for sym in shown["factor"]:
+        rules, article, text = rules_of(enc, sym)
+        facts = [naming.atom(f) for r in rules for f in (support(r, atoms) or [])] if full else []
+        factors.append({"article": article, "kind": sym.args[1], "facts": list(dict.fromkeys(facts)), "text": text})
+    factors.sort(key=lambda f: (_article_rank(f["article"]), f["kind"] != "favourable"))
+    for sym in sorted(shown["defeated"] + shown["literal_reading"]):
         if sym.name == "defeated":
             conflicts.append(
                 {
