@@ -100,6 +100,12 @@ def check_one(task: tuple[str, str | None, str, bool]) -> FileResult:
     return out
 
 
+def same_file(path: str) -> str:
+    """A fact file's path as --resume compares it: `cases/a.lp`, `./cases/a.lp` and a link to it
+    name the same file (a ledger keeps each path as the run was given it)."""
+    return os.path.realpath(path)
+
+
 def fewer_collections() -> None:
     """A batch makes many small objects that live for one incident: the cyclic collector, run every
     700 allocations by default, took about half of a worker's Python time.  Every 100 000 it takes
@@ -160,6 +166,7 @@ def _open(out_path: Path | None, fmt: str, resume: bool, columns: list[str]) -> 
     fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)  # truncated only once locked
     try:
         skip, keep = resume_state(out_path, fmt, columns) if resume else (set(), 0)
+        skip = {(same_file(k[0]), *k[1:]) for k in skip}
         os.ftruncate(fd, keep)
         os.lseek(fd, keep, os.SEEK_SET)
         stream = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 -- closed by _run
@@ -194,7 +201,7 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, fu
 
     def refuse(path: str, reason: str) -> None:
         """A refused file as a ledger row (tables only), once: not again on --resume."""
-        if fmt in TABLES and (path, "", "", "") not in skip:
+        if fmt in TABLES and (same_file(path), "", "", "") not in skip:
             row = ledger_refusal(path, reason)
             emit({k: visible(v) for k, v in row.items()} if fmt == "xlsx" else row)
 
@@ -228,8 +235,9 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, fu
                 refuse(done.path, "\n".join(refusal_lines(done.path, done.error)))
             else:
                 summary.incidents += done.incidents
+                where = same_file(done.path) if skip else ""
                 for k, verdict, record in zip(done.keys, done.verdicts, done.records, strict=True):
-                    if k in skip:
+                    if skip and (where, *k[1:]) in skip:
                         summary.skipped += 1
                         continue
                     summary.results += 1

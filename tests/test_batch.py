@@ -75,6 +75,19 @@ def test_resume_after_an_interruption(corpus, tmp_path):
     assert sorted(lines(part), key=key) == sorted(lines(full), key=key)
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_resume_knows_a_file_however_its_path_is_spelled(corpus, tmp_path, fmt):
+    """The second run names the same files by another path: nothing is written twice."""
+    out = tmp_path / f"r.{fmt}"
+    batch(corpus, "-o", out, "--regime", "beijing", "--format", fmt)
+    first = out.read_bytes()
+    (tmp_path / "link").symlink_to(corpus)
+    for other in (corpus / ".." / corpus.name, tmp_path / "link"):
+        result = batch(other, "-o", out, "--regime", "beijing", "--format", fmt, "--resume")
+        assert result.exit_code == 2 and "已跳过此前完成的" in result.output  # broken.lp refused again
+        assert out.read_bytes() == first
+
+
 def read_csv(path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the byte order mark Excel needs to read UTF-8
