@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 SCHEMA = 2  # the layout of entries and of the values stored; bump when either changes
-_READERS = ("diskcache.py", "encoding.py", "vocabcheck.py")
+_READERS = ("diskcache.py", "encoding.py", "vocabcheck.py", "procedure.py")
 
 
 @cache

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from clingo import ast
-
 from .vocabulary import vocabulary
 
 # Installed: rongcuo_asp/encodings/; from a checkout (editable install): the repository's encodings/.
@@ -200,6 +198,8 @@ def _articles(text: str) -> dict[str, Article]:
 
 
 def _arg(term) -> str | None:
+    from clingo import ast  # in the parsing functions only: a start-up with the encodings cached needs no parser
+
     if term.ast_type == ast.ASTType.Variable:
         return {"I": "$I", "S": "$S"}.get(term.name)
     if term.ast_type == ast.ASTType.SymbolicTerm:
@@ -209,6 +209,8 @@ def _arg(term) -> str | None:
 
 
 def _pattern(lit, path: Path) -> Pattern | None:
+    from clingo import ast
+
     if lit.ast_type != ast.ASTType.Literal or lit.atom.ast_type != ast.ASTType.SymbolicAtom:
         return None
     term, negated = lit.atom.symbol, False
@@ -265,6 +267,8 @@ RawAtom = tuple[str, tuple[RawTerm, ...]]
 
 
 def _raw(term) -> RawTerm:
+    from clingo import ast
+
     if term.ast_type == ast.ASTType.Variable:
         return ("v", term.name)
     arg = _arg(term)
@@ -278,17 +282,24 @@ def _as_arg(term: RawTerm) -> str | None:
     return {"I": "$I", "S": "$S"}.get(text)
 
 
-@dataclass
 class _RawRule:
-    pred: str
-    head: tuple[RawTerm, ...]
-    facts: list[tuple[bool, str, tuple[RawTerm, ...]]]  # vocabulary literals: (classically negated, pred, terms)
-    helpers: list[RawAtom]  # other positive body atoms, unfolded where a helper rule defines them
-    line: int
-    ranges: dict[str, list[str]] = field(default_factory=dict)  # variable -> values allowed by at_least/at_most
+    """A rule as written, while an encoding is parsed (a plain class: a dataclass is made at
+    import, on every start-up, and this one serves only a cache miss)."""
+
+    __slots__ = ("pred", "head", "facts", "helpers", "line", "ranges")
+
+    def __init__(self, pred: str, head: tuple[RawTerm, ...], line: int) -> None:
+        self.pred = pred
+        self.head = head
+        self.facts: list[tuple[bool, str, tuple[RawTerm, ...]]] = []  # vocabulary literals: (classically negated, pred, terms)
+        self.helpers: list[RawAtom] = []  # other positive body atoms, unfolded where a helper rule defines them
+        self.line = line
+        self.ranges: dict[str, list[str]] = {}  # variable -> values allowed by at_least/at_most
 
 
 def _parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]]]:
+    from clingo import ast
+
     raw: list[_RawRule] = []
     data: dict[str, list] = {}
 
@@ -308,7 +319,7 @@ def _parse_rules(text: str, path: Path) -> tuple[list[Rule], dict[str, list[str]
             data.setdefault("treatment", []).append(f"{args[0]}={args[1]}")
         if not stm.body:
             return
-        rule = _RawRule(fn.name, tuple(_raw(a) for a in fn.arguments), [], [], stm.location.begin.line)
+        rule = _RawRule(fn.name, tuple(_raw(a) for a in fn.arguments), stm.location.begin.line)
         for lit in stm.body:
             pattern = _pattern(lit, path)  # refuses default negation of a case fact
             if pattern is not None:
@@ -442,11 +453,12 @@ def check_vocabulary(program: str, parts: list[tuple[Path, int | None]]) -> None
     `parts` names the files the program is made of, with their line counts (None: the rest).  A clean
     result is cached on disk with the program and the vocabulary it was checked against."""
     from . import diskcache
-    from .vocabcheck import vocabulary_problems
 
     key = program + "\n% checked against\n" + (Path(__file__).parent / "vocabulary.json").read_text(encoding="utf-8")
     if diskcache.load("vocabulary-check", key) == "clean":
         return
+    from .vocabcheck import vocabulary_problems  # (and clingo.ast) only when not cached
+
     problems = vocabulary_problems(program)
     if problems:
         lines = []

@@ -15,15 +15,11 @@ of the result stands.  A reviewer can supply a year's official notice as data
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 
-from clingo import ast
-
 from .encoding import Encoding, citation_key
 from .factfile import FactFile, Incident
-from .holidays import read_holidays
 from .schema import ProcedureStep
 from .vocabulary import vocabulary
 
@@ -38,6 +34,8 @@ def use_holidays(path: str | None) -> None:
 
     _SUPPLIED.clear()
     if path is not None:
+        from .holidays import read_holidays
+
         _SUPPLIED.update(read_holidays(path))
 
 
@@ -83,6 +81,8 @@ def add_working_days(start: dt.date, n: int, is_workday=None) -> dt.date:
 
 
 def add_months(start: dt.date, n: int) -> dt.date:
+    import calendar  # here: a period in months is rare, the module costs a millisecond at start-up
+
     month = start.month - 1 + n
     year, month = start.year + month // 12, month % 12 + 1
     if year > dt.MAXYEAR:
@@ -149,7 +149,37 @@ PROCEDURE_FACTS = {"usual_limit": 3, "procedure_step": 6, "no_later_than": 5, "o
 
 @functools.lru_cache(maxsize=16)
 def procedure_facts(text: str) -> dict[str, list[tuple[str, ...]]]:
-    """The procedure facts (PROCEDURE_FACTS) of an encoding's text, in file order."""
+    """The procedure facts (PROCEDURE_FACTS) of an encoding's text, in file order.  Cached on disk
+    for this exact text (diskcache, as the encoding's rules are): parsing the text was a fifth of a
+    one-case check's own time."""
+    from . import diskcache
+
+    cached = _facts_from_json(diskcache.load("procedure", text))
+    if cached is not None:
+        return cached
+    facts = _parse_procedure_facts(text)
+    diskcache.store("procedure", text, facts)
+    return facts
+
+
+def _facts_from_json(stored: object) -> dict[str, list[tuple[str, ...]]] | None:
+    """A stored entry read back, or None where it is not shaped as procedure facts (a miss)."""
+    if not isinstance(stored, dict):
+        return None
+    out = {}
+    for name, rows in stored.items():
+        if not isinstance(rows, list) or not all(
+            isinstance(row, list) and len(row) == PROCEDURE_FACTS.get(name) and all(isinstance(a, str) for a in row)
+            for row in rows
+        ):
+            return None
+        out[name] = [tuple(row) for row in rows]
+    return out
+
+
+def _parse_procedure_facts(text: str) -> dict[str, list[tuple[str, ...]]]:
+    from clingo import ast  # only here: a cached text needs no parser
+
     out: dict[str, list[tuple[str, ...]]] = {}
 
     def visit(stm) -> None:
