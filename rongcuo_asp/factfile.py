@@ -461,6 +461,15 @@ def read_fact_file(path: str | Path) -> FactFile:
     return parse_fact_text(raw, name)
 
 
+def _likely_encoding(raw: bytes) -> str:
+    """What a file that is not UTF-8 probably is: UTF-16 (Windows Notepad's "Unicode") has a byte
+    order mark or a zero byte in every other place; otherwise GBK, the usual legacy encoding."""
+    head = raw[:200]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(0) * 3 > len(head):
+        return "可能是 UTF-16 编码，即记事本所称的“Unicode”"
+    return "可能是 GBK 编码"
+
+
 def parse_fact_text(raw: bytes, name: str = "<string>", fast: bool = True) -> FactFile:
     """The strict reader, after the fast one (fastread.py) where `fast` and it accepts the file:
     both give the same facts for the files the fast one accepts, which the strict one accepts."""
@@ -469,8 +478,10 @@ def parse_fact_text(raw: bytes, name: str = "<string>", fast: bool = True) -> Fa
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise FactFileError(
-            name, [(line, f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码，可能是 GBK 编码）；请以 UTF-8 保存")]
+            name, [(line, f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码，{_likely_encoding(raw)}）；请以 UTF-8 保存")]
         ) from None
+    if "\0" in text[:200] and "可能是 UTF-16" in _likely_encoding(raw):  # UTF-16 without a mark decodes
+        raise FactFileError(name, [(1, f"文件不是 UTF-8 编码（含空字节，{_likely_encoding(raw)}）；请以 UTF-8 保存")])
     lines = text.count("\n") + 1
     if lines > MAX_LINES:  # before any parsing: 50 MB of blank lines is refused at once
         raise FactFileError(name, [(None, f"行数过多（{lines:,} 行，上限 {MAX_LINES:,} 行）：请将案件拆分为多个文件")])

@@ -78,6 +78,15 @@ def test_a_non_utf8_byte_is_counted_from_one():
         parse_fact_text("中文".encode("gbk"), "gbk.lp")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such(encoding):
+    from rongcuo_asp.factfile import FactFileError, parse_fact_text
+
+    with pytest.raises(FactFileError, match="可能是 UTF-16 编码") as refused:
+        parse_fact_text(BEIJING.encode(encoding), "notepad.lp")
+    assert "GBK" not in str(refused.value)
+
+
 def test_script_block_is_refused_not_run():
     message = refusal(BEIJING + '#script (python)\nimport os\nos.system("touch /tmp/pwned")\n#end.\n')
     assert "#script" in message and "bad.lp:19:" in message
