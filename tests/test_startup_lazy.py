@@ -34,9 +34,11 @@ PARSER = {"clingo.ast", "rongcuo_asp.vocabcheck"}
 
 
 def modules_of_check(cache_dir, *args: str) -> tuple[set[str], str]:
-    """The modules `python -m rongcuo_asp check` loaded, and what it printed."""
+    """The modules `python -m rongcuo_asp check` loaded and what it printed; it succeeded and froze
+    the objects it left (cli.run: the collection at exit skips them)."""
     script = (
-        "import json, runpy, sys\n"
+        "import atexit, gc, json, runpy, sys\n"
+        "atexit.register(lambda: sys.stderr.write('\\nFROZEN %d\\n' % gc.get_freeze_count()))\n"
         f"sys.argv = ['rongcuo', 'check', *{list(args)!r}]\n"
         "try:\n"
         "    runpy.run_module('rongcuo_asp', run_name='__main__')\n"
@@ -46,7 +48,8 @@ def modules_of_check(cache_dir, *args: str) -> tuple[set[str], str]:
     env = {**os.environ, "RONGCUO_CACHE_DIR": str(cache_dir)}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
-    return set(json.loads(result.stderr.rsplit("MODULES ", 1)[1])), result.stdout
+    assert int(result.stderr.rsplit("FROZEN ", 1)[1]) > 10_000, result.stderr
+    return set(json.loads(result.stderr.rsplit("MODULES ", 1)[1].split("\n", 1)[0])), result.stdout
 
 
 def test_check_loads_no_other_command_and_no_parser_once_cached(tmp_path):
