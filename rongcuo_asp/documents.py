@@ -509,7 +509,9 @@ def _contrast_node(e: Record) -> dict:
         children.append(node("一组足以排除该结论的已查明事实", _facts(c["blocking"], e["regime"])))
     elif c["blocking"] is None:
         children.append(node("已查明的事实并不排除该结论；尚需查明的事实见下。"))
-    if c["findings"]:
+    if c.get("bounded"):  # more changes than explain enumerates: said, not listed
+        children.append(node(f"至少需改变 {c['count']} 项以上事实（已超出逐一列举的上限 {c['bound']} 项，未列出具体改变方式）"))
+    elif c["findings"]:
         n = len(c["findings"][0]["changes"])
         children.append(
             node(f"最少需改变 {n} 项事实，以下任一种即可", [node(_change_text(f, e["regime"]) + _cite(f)) for f in c["findings"]])

@@ -111,19 +111,28 @@ def explain_incident(ci: CaseIncident, regime: str, contrast: str | None) -> dic
 
 
 def contrast_with(ci: CaseIncident, regime: str, target: str) -> dict:
-    """Why not `target`: the established facts that stand in its way, and the least that would change it."""
+    """Why not `target`: the established facts that stand in its way, and the least that would
+    change it — up to the bound explain keeps to (ESTABLISH_BOUND changes); past it, that at
+    least one more is needed (`bounded`), not every way (an empty incident has thousands)."""
     inc, known = ci.inc, ci.known
-    w = whatif_incident(ci, regime, target, (), MAX_CHANGES)
+    w = whatif_incident(ci, regime, target, (), ESTABLISH_BOUND)
     if w["already"]:
         return {"target": w["target"], "already": True, "blocking": [], "alternatives": [], "findings": []}
-    blocking = explain.why_not(solver(regime), known, w["target"])
-    return {
+    s = solver(regime)
+    blocking = explain.why_not(s, known, w["target"])
+    out = {
         "target": w["target"],
         "already": False,
         "blocking": None if blocking is None else [fact_text(inc, k, known[k]) for k in blocking],
         "alternatives": w["alternatives"],
         "findings": w["findings"],
     }
+    if not w["alternatives"]:  # none within the bound: more changes, or none at all will do
+        fixed = {k: known[k] for k in _fixed(ci) if k in known}
+        reachable, _, _ = s.solve_once([s.goal_literal(w["target"]), *s.assumptions(fixed)], values_wanted=False)
+        if reachable:
+            out.update({"bounded": True, "bound": ESTABLISH_BOUND, "count": ESTABLISH_BOUND + 1})
+    return out
 
 
 def target_code(target: str) -> str:

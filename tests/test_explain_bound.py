@@ -198,3 +198,29 @@ def test_the_bound_applies_to_sets_of_one_and_two_as_well():
     assert establish("beijing", known, "tolerable", kept, missing, 1) is None
     assert [len(a) for a in establish("beijing", known, "tolerable", kept, missing, 2) or []] == [2]
     assert [len(a) for a in establish("beijing", known, "not_tolerable", kept, missing, 1) or []] == [1, 1]
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_a_contrast_past_the_bound_says_so(regime, tmp_path):
+    """--contrast keeps to the same bound: an empty incident needs 11 to 23 changes for 可容错
+    (xsbn_college: 1 440 ways of 19), which it says instead of enumerating them."""
+    ci = incident(EMPTY)
+    c = explain_incident(ci, regime, "可容错")["contrast"]
+    assert c["bounded"] is True and c["count"] == BOUND + 1 and c["bound"] == BOUND
+    assert c["alternatives"] == [] and c["findings"] == []
+    full = whatif(regime).alternatives(ci.known, "tolerable", _fixed(ci), 60)
+    assert full and len(full[0]) > BOUND  # bounded means: more changes than the bound, not none
+    path = tmp_path / "empty.lp"
+    path.write_text(EMPTY, encoding="utf-8")
+    out = CliRunner().invoke(main, ["explain", str(path), "--regime", regime, "--contrast", "可容错"]).output
+    assert "至少需改变 6 项以上事实（已超出逐一列举的上限 5 项" in out and "无论如何改变事实" not in out
+
+
+def test_a_contrast_within_the_bound_lists_every_way():
+    ci = incident(EMPTY)
+    c = explain_incident(ci, "beijing", "不适用本办法")["contrast"]
+    assert "bounded" not in c and c["alternatives"]
+    assert c["alternatives"] == [
+        [{"fact": ch.key.name, "from": ch.old, "to": ch.new} for ch in alt]
+        for alt in whatif("beijing").alternatives(ci.known, "not_applicable", _fixed(ci), 60)
+    ]
