@@ -315,7 +315,9 @@ class Parser:
                 continue
             statement.append(tok)
             if len(statement) > MAX_STATEMENT_TOKENS:
-                self.error(statement[0][2], "不是基本事实：语句过长（缺少结尾的句点 '.'？）；事实形如 谓词(常量, \"字符串\", …).")
+                depth = sum(t[1] == "(" for t in statement) - sum(t[1] == ")" for t in statement)
+                why = "参数中嵌套了函数项，或括号未闭合" if depth > 1 else "缺少结尾的句点 '.'？"
+                self.error(statement[0][2], f'不是基本事实：语句过长（{why}）；事实形如 谓词(常量, "字符串", …).')
                 return out  # nothing after it can be read as facts reliably
             if kind == "punct" and value == ".":
                 self.tokens, self.pos = statement, 0

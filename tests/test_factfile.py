@@ -57,6 +57,8 @@ def test_valid_file_is_read():
         ("expect(i1, shanghai, tolerable).", "未知的办法 shanghai"),
         ("expect(i1, beijing, fine).", "未知的结论 fine"),
         ('holds(i1, "remedied).', "字符串未闭合"),
+        ("holds(i1, " + "f(" * 40 + "x" + ")" * 41 + ".", "语句过长（参数中嵌套了函数项，或括号未闭合）"),
+        ("holds(i1, x) " * 20, "语句过长（缺少结尾的句点 '.'？）"),
     ],
 )
 def test_refusals_name_the_line(line, needle):
