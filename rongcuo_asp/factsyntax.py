@@ -83,10 +83,25 @@ def _what(value: str) -> str:
     return repr(value)
 
 
+def _bad_escape(raw: str) -> str | None:
+    """A backslash the language does not define (clingo's strings know \\\\, \\" and \\n; \\t is read
+    and refused as a TAB): refused, never dropped (a path "D:\\案卷" would silently lose it)."""
+    if "\\" not in raw:
+        return None
+    for m in re.finditer(r"\\(.?)", raw[1:-1], re.S):
+        # an escaped control character is read as itself: the forbidden-character check names it
+        if m.group(1) not in ("\\", '"', "n", "t") and m.group(1) and forbidden_character(m.group(1)) is None:
+            shown = f"\\{m.group(1)}"
+            return f'字符串中的 {shown} 不是可用的转义：反斜杠须写作 \\\\（如 "D:\\\\案卷\\\\笔录.pdf"），双引号须写作 \\"'
+    return None
+
+
 def _unescape(raw: str) -> str:
     """A string token's text: \\n and \\t are a newline and a TAB (both refused later), any other
-    escaped character is itself.  Done with str.replace (no call per escape): escaped backslashes
-    stand in as NUL, which no accepted string holds, while the other backslashes are dropped."""
+    escaped character is itself (only an escaped quote or backslash, or a control character the
+    forbidden-character check refuses: _bad_escape refuses the rest first).  Done with str.replace
+    (no call per escape): escaped backslashes stand in as NUL, which no accepted string holds,
+    while the other backslashes are dropped."""
     body = raw[1:-1]
     if "\\" not in body:
         return body
@@ -411,6 +426,10 @@ class Parser:
                 if kind == "ident":
                     args.append(Term("const", value))
                 elif kind == "string":
+                    if (why := _bad_escape(value)) is not None:
+                        self.error(tline, why)
+                        self._skip_statement()
+                        return None
                     text = _unescape(value)
                     if len(text) > MAX_STRING_CHARS:
                         self.error(tline, f"字符串过长（{len(text)} 个字符，上限 {MAX_STRING_CHARS}）")

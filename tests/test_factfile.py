@@ -59,6 +59,8 @@ def test_valid_file_is_read():
         ('holds(i1, "remedied).', "字符串未闭合"),
         ("holds(i1, " + "f(" * 40 + "x" + ")" * 41 + ".", "语句过长（参数中嵌套了函数项，或括号未闭合）"),
         ("holds(i1, x) " * 20, "语句过长（缺少结尾的句点 '.'？）"),
+        ('matter(i1, "D:\\案卷\\笔录.pdf").', "字符串中的 \\案 不是可用的转义：反斜杠须写作 \\\\"),
+        ('matter(i1, "x\\ry").', "字符串中的 \\r 不是可用的转义"),
     ],
 )
 def test_refusals_name_the_line(line, needle):
@@ -247,3 +249,8 @@ def test_expectations_are_validated_when_read(line, needle):
 def test_expect_missing_is_read_as_a_fact():
     ff = parse_fact_text((BEIJING + 'expect_missing(i1, beijing, "holds( i1 , remedied )").\n').encode(), "ok.lp")
     assert ff.incidents["i1"].expect_missing[0][1] == "holds(i1,remedied)"
+
+
+def test_the_escapes_of_the_language_are_read():
+    ff = parse_fact_text((BEIJING + 'matter(i1, "a\\\\b \\"q\\"").\n').encode(), "ok.lp")
+    assert ff.incidents["i1"].matter.value.value == 'a\\b "q"'
