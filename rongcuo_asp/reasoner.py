@@ -79,23 +79,14 @@ class RegimeSolver:
         # `encoding`: another text of the regime (a mutant, rongcuo mutate) instead of the packaged one.
         self.encoding: Encoding = encoding if encoding is not None else load_encoding(regime)
         voc = vocabulary()
-        # Forgetting learned state between solve calls makes every answer (unsat cores, hence minimal
-        # reasons) depend on the question alone, not on the questions asked before (~8% slower).
-        self.ctl = clingo.Control(["--warn=none", "--forget-on-step=varScores,signs,lemmaScores,lemmas"])
-        self.ctl.add("base", [], regime_program(self.encoding.text))
-        self.ctl.ground([("base", [])])
         self._mode: tuple[str, int] | None = None
 
         fn, i, s = clingo.Function, clingo.Function("i"), clingo.Function("s")
         self.values: dict[FactKey, list[object]] = {}
-        # a level known up to a range has a literal too, made on first use (_RangeLiterals)
-        self.literals: dict[tuple[FactKey, object], int] = _RangeLiterals(self)
-
         self.symbols: dict[tuple[FactKey, object], clingo.Symbol] = {}  # the template atom of each fact value
 
         def bind(key: FactKey, value: object, atom: clingo.Symbol) -> None:
             self.values.setdefault(key, []).append(value)
-            self.literals[(key, value)] = _literal(self.ctl, atom)
             self.symbols[(key, value)] = atom
 
         for holder, table in (("i", voc.incident_features), ("s", voc.subject_features)):
@@ -129,6 +120,26 @@ class RegimeSolver:
         self._goals: dict[tuple[str, str | None], int] = {}
         self.places = self._places()
         self._vocab_rank = {k: n for n, k in enumerate(self.values)}  # the vocabulary's order, the last tie-break
+
+    @cached_property
+    def ctl(self) -> clingo.Control:
+        """The control for single models and unsat cores, ground on first use (a one-case check
+        with unknown facts never solves on it: only on the cautious control)."""
+        # Forgetting learned state between solve calls makes every answer (unsat cores, hence minimal
+        # reasons) depend on the question alone, not on the questions asked before (~8% slower).
+        ctl = clingo.Control(["--warn=none", "--forget-on-step=varScores,signs,lemmaScores,lemmas"])
+        ctl.add("base", [], regime_program(self.encoding.text))
+        ctl.ground([("base", [])])
+        return ctl
+
+    @cached_property
+    def literals(self) -> dict[tuple[FactKey, object], int]:
+        """The check control's literal of each fact value; a level known up to a range has a
+        literal too, made on first use (_RangeLiterals)."""
+        literals = _RangeLiterals(self)
+        for kv, atom in self.symbols.items():
+            literals[kv] = _literal(self.ctl, atom)
+        return literals
 
     def _places(self) -> dict[FactKey, Place]:
         """The law's order of the deciding facts: role (scope → scenario → condition → exclusion and

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 from .factfile import FactFile, Term
+from .register_consult import file_path, subject_keys
 from .register_store import SCHEMA_VERSION, RegisterError, Store, derive
 from .vocabulary import vocabulary
 
@@ -48,16 +48,6 @@ COLUMNS = (
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def file_path(ff: FactFile) -> str:
-    """A fact file's path as the register keeps it: absolute, symbolic links resolved."""
-    return os.path.realpath(ff.path)
-
-
-def subject_keys(ff: FactFile) -> dict[str, list[str]]:
-    """Each subject's stated keys (subject_key/2), distinct, in file order."""
-    return {s: list(dict.fromkeys(k[0] for k in subj.records.get("subject_key", []))) for s, subj in ff.subjects.items()}
 
 
 def matter_term(term: Term) -> str:

@@ -18,16 +18,19 @@ contradicts the register is a fact conflict the report shows, the register preva
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
 from .factfile import FactFile, Incident
-from .register import file_path, subject_keys
-from .register_store import RegisterError, Store, open_store
 from .repeats import Repeats
 from .vocabulary import vocabulary
+
+if TYPE_CHECKING:  # the store (and sqlite3) is imported only when a register is opened
+    from .register_store import Store
 
 _META = "rongcuo.register"
 
@@ -71,6 +74,7 @@ class Consulted:
     def store(self) -> Store | None:
         if not self._opened:
             self._opened = True
+            from .register_store import RegisterError, open_store
             from .results import CheckError
 
             try:
@@ -111,6 +115,16 @@ class Consulted:
             self.by_key[key] = list(grouped.values())
             self.named.update((p.name, p) for p in self.by_key[key])
         return self.by_key[key]
+
+
+def file_path(ff: FactFile) -> str:
+    """A fact file's path as the register keeps it: absolute, symbolic links resolved."""
+    return os.path.realpath(ff.path)
+
+
+def subject_keys(ff: FactFile) -> dict[str, list[str]]:
+    """Each subject's stated keys (subject_key/2), distinct, in file order."""
+    return {s: list(dict.fromkeys(k[0] for k in subj.records.get("subject_key", []))) for s, subj in ff.subjects.items()}
 
 
 def register_context(enabled: bool) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,5 +145,6 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    text = resources.files(__package__).joinpath("vocabulary.json").read_text(encoding="utf-8")
+    # beside this module (package data); importlib.resources would import its readers and zipfile
+    text = Path(__file__).with_name("vocabulary.json").read_text(encoding="utf-8")
     return Vocabulary(json.loads(text))
