@@ -210,6 +210,17 @@ def review(
     """Procedure entries (in the order of the articles) and date-order conflicts of one incident
     under one regime.  An outcome is decided only for a tolerable verdict; without either, a step
     owed for one verdict only (only_when) stays if_applicable."""
+    if not inc.dates:  # nothing dated (most of a batch): the same entries for every such incident
+        return [e.copy() for e in _undated(enc, outcome, verdict)], []
+    return _review(inc, enc, outcome, verdict)
+
+
+@functools.cache
+def _undated(enc: Encoding, outcome: str | None, verdict: str | None) -> tuple[ProcedureStep, ...]:
+    return tuple(_review(Incident("", "", 0), enc, outcome, verdict)[0])
+
+
+def _review(inc: Incident, enc: Encoding, outcome: str | None, verdict: str | None) -> tuple[list[ProcedureStep], list[dict]]:
     dates = {event: loc.value for event, loc in inc.dates.items()}
     facts = procedure_facts(enc.text)
     entries = _deadlines(dates, enc, {(a, s): p for a, s, p in facts.get("usual_limit", [])})

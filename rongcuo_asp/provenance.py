@@ -61,25 +61,21 @@ def _matches(p: Pattern, a: Atom) -> bool:
 
 class KnownAtoms(list):
     """The known atoms of an incident, indexed by sign, predicate and arguments (one atom each:
-    the known facts have distinct keys), and on first use by everything but their last argument."""
+    the known facts have distinct keys)."""
 
     def __init__(self, atoms: list[Atom]):
         super().__init__(atoms)
         self.exact: dict[tuple, Atom] = {a.exact: a for a in atoms}
-        self._by_prefix: dict[tuple, list[Atom]] | None = None
 
-    @property
-    def by_prefix(self) -> dict[tuple, list[Atom]]:
-        if self._by_prefix is None:
-            self._by_prefix = {}
-            for a in self:
-                self._by_prefix.setdefault(a.prefix, []).append(a)
-        return self._by_prefix
+    def first(self, prefix: tuple) -> Atom | None:
+        """The first known atom with this sign, predicate and arguments but the last (a pattern
+        whose last argument is a variable: level(I, harm, L)); few patterns need it, so scanned."""
+        return next((a for a in self if a.prefix == prefix), None)
 
     def find(self, p: Pattern) -> Atom | None:
         if p.args[-1] is not None:
             return self.exact.get((p.negated, p.pred, p.args))
-        return next(iter(self.by_prefix.get((p.negated, p.pred, p.args[:-1]), ())), None)
+        return self.first((p.negated, p.pred, p.args[:-1]))
 
 
 def support(rule: Rule, atoms: KnownAtoms) -> list[Atom] | None:
@@ -90,7 +86,7 @@ def support(rule: Rule, atoms: KnownAtoms) -> list[Atom] | None:
         if key is None:  # a variable inside a literal: match by scanning
             hit = next((a for a in atoms if a.pred == p.pred and a.negated == p.negated and _matches(p, a)), None)
         elif last is None:  # any value of the last argument: the first known
-            hit = next(iter(atoms.by_prefix.get(key, ())), None)
+            hit = atoms.first(key)
         else:
             hit = exact.get(key)
         if hit is None:
