@@ -195,6 +195,24 @@ def previously_tolerated(inc: Incident, reps: Repeats) -> bool:
     return any(p.tolerated for p in _earlier_priors(inc, reps))
 
 
+def register_sources(inc: Incident, reps: Repeats) -> dict[str, list[str]]:
+    """The evidence the register gives for what it derives: an earlier incident of the same matter
+    (repeated_error) and, where decided 可容错, previously_tolerated — each its record and decision."""
+    priors = _earlier_priors(inc, reps)
+
+    def source(p: Prior) -> str:
+        d = p.cited()
+        when = d["decision_date"] or d["recorded_at"][:10]
+        return f"案件登记簿第 {d['id']} 号记录（{d['decision_no'] or '未登记文号'}，{when}）"
+
+    out: dict[str, list[str]] = {}
+    if priors:
+        out["repeated_error"] = [source(p) for p in priors]
+    if tolerated := [source(p) for p in priors if p.tolerated]:
+        out["previously_tolerated"] = tolerated
+    return out
+
+
 def citation(prior: Prior, conflict: dict, regime: str) -> str:
     """「2024年3月已就同一事由予以容错免责（文号），依第八条只适用一次容错认定」."""
     voc = vocabulary()

@@ -12,7 +12,7 @@ from .factkey import FactText
 from .procedure import review
 from .provenance import GROUND_ATOMS, KnownAtoms, Naming, atoms_of, exclusions_checked, ground_of, rules_of, support
 from .reasoner import Decision, FactKey, RegimeSolver, Shown, solver
-from .register_consult import annotate, previously_tolerated
+from .register_consult import annotate, previously_tolerated, register_sources
 from .repeats import Repeats, derive_repeats
 from .schema import Conflict, Factor, Ground, KnownFact, Record, Result, Suggestion
 from .vocabulary import vocabulary
@@ -196,7 +196,7 @@ def evaluate(ci: CaseIncident, regime: str, full: bool = True) -> tuple[Result, 
         )
     annotate(inc, reps, regime, conflicts)  # the case register's earlier decisions cited (register_consult)
     conflicts.extend(_effective_date(regime, inc))
-    sources = _evidence(ff, inc, known, naming)
+    sources = _evidence(ff, inc, known, naming, reps)
     for g in grounds:
         if cited := {f: sources[f] for f in g["facts"] if f in sources}:
             g["evidence"] = cited
@@ -297,10 +297,17 @@ def matter_text(inc: Incident) -> str | None:
     return inc.matter.value.value if inc.matter else None
 
 
-def _evidence(ff: FactFile, inc: Incident, known: dict[FactKey, object], naming: Naming) -> dict[str, list[str]]:
-    """The evidence (evidence/3) of each established fact, by the fact as a report writes it."""
+def _evidence(
+    ff: FactFile, inc: Incident, known: dict[FactKey, object], naming: Naming, reps: Repeats
+) -> dict[str, list[str]]:
+    """The evidence (evidence/3) of each established fact, by the fact as a report writes it; a
+    fact the case register derives (the file does not state it) has the register's records."""
     subj = ff.subjects[inc.subject]
     out: dict[str, list[str]] = {}
+    for name, records in register_sources(inc, reps).items():
+        key = FactKey.feature("i", name)
+        if name not in inc.holds and known.get(key) is True:
+            out[naming.fact(key, True)] = records
     if not inc.evidence and not subj.evidence:
         return out
     for key, value in known.items():

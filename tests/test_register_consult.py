@@ -37,6 +37,11 @@ def test_a_repeat_in_another_file_is_not_tolerable_under_changzhou_citing_the_re
     assert any(g["article"] == "第八条" and g["role"] == "repeat" and g["effect"] == "against" for g in res["grounds"])
     known = {k["fact"] for k in res["known"]}
     assert {"holds(i1,repeated_error)", "holds(i1,previously_tolerated)"} <= known
+    # what the register derives has the register's record as its evidence: no gap to fill
+    evidence = {k["fact"]: k.get("evidence") for k in res["known"]}
+    source = "案件登记簿第 1 号记录（常教容〔2024〕3号，2024-03-15）"
+    assert evidence["holds(i1,previously_tolerated)"] == evidence["holds(i1,repeated_error)"] == [source]
+    assert "holds(i1,previously_tolerated)" not in res["evidence_gaps"]
     [repeat] = [c for c in res["conflicts"] if c["kind"] == "repeat"]
     assert repeat["citation"] == CITED
     assert repeat["record"]["file"] == str(recorded) and repeat["record"]["decision_no"] == "常教容〔2024〕3号"
