@@ -38,6 +38,7 @@ def refusal_lines(path: str, message: str) -> list[str]:
 def collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Fact files named or found (recursively, *.lp) under the paths; missing paths as errors."""
     from .escaping import text_safe
+    from .inputs import NOT_REGULAR
 
     files, errors = [], []
     for p in paths:
@@ -46,8 +47,8 @@ def collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
             files += sorted(str(f) for f in path.rglob("*.lp") if f.is_file())
         elif path.is_file():
             files.append(str(path))
-        else:
-            errors.append((text_safe(p), "路径不存在"))
+        else:  # a pipe or a device is no fact file either; a dangling link names no file
+            errors.append((text_safe(p), NOT_REGULAR if path.exists() else "路径不存在"))
     named = []
     for f in dict.fromkeys(files):
         try:  # a name in another encoding (GBK from an unzipped archive) cannot stand in a UTF-8 ledger

@@ -27,6 +27,9 @@ _ERRNO_ZH = {
 }
 
 
+NOT_REGULAR = "不是普通文件（目录、管道、设备等不能作为输入文件）"
+
+
 def os_reason(exc: OSError) -> str:
     """The reason of an operating-system error in Chinese (the system's own words where there is
     no translation; a refusal of this tool already carries its Chinese reason)."""
@@ -52,7 +55,7 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise InputRefused("不是普通文件（目录、管道、设备等不能作为输入文件）")
+            raise InputRefused(NOT_REGULAR)
         too_big = f"文件过大（上限 {size_text(limit)}）"
         if info.st_size > limit:
             raise InputRefused(too_big)

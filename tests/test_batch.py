@@ -376,3 +376,15 @@ def test_a_hard_link_to_an_output_in_use_is_refused(corpus, tmp_path):
     finally:
         unlock(held)
     assert not (tmp_path / "hl.jsonl.lock").exists()  # the refused run left no lock behind
+
+
+def test_a_pipe_is_named_as_no_regular_file_not_as_missing(tmp_path):
+    import os
+
+    fifo = tmp_path / "cases.lp"
+    os.mkfifo(fifo)
+    for command in (["batch", str(fifo), "--no-progress"], ["test", str(fifo)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2 and "不是普通文件" in result.output and "路径不存在" not in result.output, result.output
+    result = CliRunner().invoke(main, ["test", str(tmp_path / "gone.lp")])
+    assert result.exit_code == 2 and "路径不存在" in result.output
