@@ -57,8 +57,16 @@ class Decision:
     # needs only the cautious ones; the interview asks for these)
     brave_of: frozenset[Shown] | Callable[[], frozenset[Shown]]
     missing: list[FactKey] = field(default_factory=list)
-    decisive: frozenset[FactKey] = frozenset()  # missing facts one value of which alone decides the verdict
+    # missing facts one value of which alone decides the verdict, or how to find them (on first use:
+    # the interview never asks for them)
+    decisive_of: frozenset[FactKey] | Callable[[], frozenset[FactKey]] = frozenset()
     suggested: str | None = None  # beside the outcome mitigate: the tool's suggestion, reduce or lighter
+
+    @property
+    def decisive(self) -> frozenset[FactKey]:
+        if callable(self.decisive_of):
+            self.decisive_of = self.decisive_of()
+        return self.decisive_of
 
     @property
     def brave(self) -> frozenset[Shown]:
@@ -341,7 +349,7 @@ class RegimeSolver:
         if len(pairs) > 1:
             relevant = self.relevant_unknown(known)
             if len(verdicts) > 1:
-                decision.decisive = self._decisive(known, relevant, verdicts)
+                decision.decisive_of = partial(self._decisive, dict(known), relevant, verdicts)
             decision.missing = self.legal_order(relevant, known)
         return decision
 
