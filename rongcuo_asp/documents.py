@@ -510,7 +510,7 @@ def _contrast_node(e: Record) -> dict:
     elif c["blocking"] is None:
         children.append(node("已查明的事实并不排除该结论；尚需查明的事实见下。"))
     if c.get("bounded"):  # more changes than explain enumerates: said, not listed
-        children.append(node(f"至少需改变 {c['count']} 项以上事实（已超出逐一列举的上限 {c['bound']} 项，未列出具体改变方式）"))
+        children.append(node(f"至少需查明或改变 {c['count']} 项以上事实（已超出逐一列举的上限 {c['bound']} 项，未列出具体方式）"))
     elif c["findings"]:
         n = len(c["findings"][0]["changes"])
         children.append(

@@ -213,7 +213,7 @@ def test_a_contrast_past_the_bound_says_so(regime, tmp_path):
     path = tmp_path / "empty.lp"
     path.write_text(EMPTY, encoding="utf-8")
     out = CliRunner().invoke(main, ["explain", str(path), "--regime", regime, "--contrast", "可容错"]).output
-    assert "至少需改变 6 项以上事实（已超出逐一列举的上限 5 项" in out and "无论如何改变事实" not in out
+    assert "至少需查明或改变 6 项以上事实（已超出逐一列举的上限 5 项" in out and "无论如何改变事实" not in out
 
 
 def test_a_contrast_within_the_bound_lists_every_way():
