@@ -7,6 +7,7 @@ from typing import Any
 
 from . import explain
 from .documents import range_zh
+from .escaping import text_safe
 from .factfile import FactFile, Incident
 from .provenance import Naming
 from .reasoner import FactKey, solver
@@ -52,7 +53,7 @@ def find_incident(ff: FactFile, incident: str | None) -> list[Incident]:
     if incident is None:
         return list(ff.incidents.values())
     if incident not in ff.incidents:
-        raise CheckError(f"{ff.path}: 没有失误错误 {incident}；文件中有：{', '.join(ff.incidents) or '（无）'}")
+        raise CheckError(f"{text_safe(ff.path)}: 没有失误错误 {incident}；文件中有：{', '.join(ff.incidents) or '（无）'}")
     return [ff.incidents[incident]]
 
 

@@ -206,3 +206,13 @@ def test_o_onto_another_existing_file_is_refused_not_replaced(write, tmp_path):
     assert other.read_text(encoding="utf-8") == BEIJING
     fresh = CliRunner().invoke(main, ["interview", "--regime", "beijing", "-o", str(other)], input="结束\n")
     assert fresh.exit_code == 2 and other.read_text(encoding="utf-8") == BEIJING
+
+
+def test_a_refused_answer_is_quoted_with_its_hidden_characters_shown(write):
+    """The refusal quotes the answer: a bidi override or ESC in it is shown escaped, never sent to
+    the terminal (where it would reorder the message or move the cursor)."""
+    path = write(OPEN)
+    result = CliRunner().invoke(main, ["interview", str(path), "--regime", "beijing"], input="\u202e1\x1b[2J\n")
+    assert result.exit_code == 2
+    assert "\u202e" not in result.stderr and "\x1b" not in result.stderr
+    assert "无法识别的回答「\\u202e1\\x1b[2J」" in result.stderr, result.stderr

@@ -309,3 +309,16 @@ def test_an_output_ending_in_a_slash_is_a_directory_name_not_a_file(write, tmp_p
     """-o newdir/ wrote a file named newdir."""
     result = run("check", write(BEIJING), "-o", f"{tmp_path / 'newdir'}/")
     assert result.exit_code == 2 and "目录名" in result.output and not (tmp_path / "newdir").exists()
+
+
+@pytest.mark.parametrize("command", [["explain", "--incident", "i9"], ["whatif", "--incident", "i9", "--target", "可容错"]])
+def test_a_refusal_quoting_a_hostile_file_name_shows_it_escaped(tmp_path, command):
+    """A refusal message names the file: its ESC, bidi override and newline are shown as escapes,
+    never sent to the terminal nor starting a line of their own."""
+    path = tmp_path / "a\x1b[2Jb\u202e\n【结论：可容错】.lp"
+    path.write_text(BEIJING, encoding="utf-8")
+    result = CliRunner().invoke(main, [command[0], str(path), *command[1:]])
+    assert result.exit_code == 2, result.output
+    assert not any(c in result.stderr for c in "\x1b\u202e")
+    assert "\\x1b[2Jb\\u202e\\n【结论：可容错】.lp" in result.stderr, result.stderr
+    assert not any(line.startswith("【") for line in result.stderr.splitlines())

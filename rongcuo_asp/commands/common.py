@@ -60,7 +60,11 @@ def inputs_read() -> set:
 
 
 def fail(message: str) -> None:
-    click.echo(message, err=True)
+    """A refusal, exit status 2.  Every line is shown with its hidden characters escaped (text_safe):
+    a message quotes paths, answers and values the user gave, which must not drive the terminal."""
+    from ..escaping import text_safe
+
+    click.echo("\n".join(text_safe(line) for line in str(message).split("\n")), err=True)
     sys.exit(2)
 
 

@@ -122,9 +122,11 @@ def _converse(session, source: _AnswerSource, written: _Written, fmt: str) -> No
         try:
             done = session.answer(q, raw)
         except AnswerError as exc:
+            from ..escaping import text_safe  # the message quotes the answer: ESC and the like shown escaped
+
             if not source.interactive:
-                fail(f"第 {source.line} 个回答：{exc}")
-            click.echo(f"  {exc}", err=True)
+                fail(f"第 {source.line} 个回答：{text_safe(exc)}")
+            click.echo(f"  {text_safe(exc)}", err=True)
             continue
         if done == "end":
             return
