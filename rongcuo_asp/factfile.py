@@ -23,7 +23,7 @@ from .factsyntax import (
     simple_facts,
     too_many_statements,
 )
-from .fastread import fast_fact_file
+from .fastread import read_plain
 from .inputs import InputRefused, read_regular
 from .vocabulary import vocabulary
 
@@ -205,11 +205,16 @@ class _Checker:
         elif old.value != value:
             self.error(fact.line, f"矛盾：{what} 在第 {old.line} 行为 {old.value}，在第 {fact.line} 行为 {value}")
 
-    def build(self, facts: list[Fact]) -> None:
+    def signed(self, facts: list[Fact]) -> dict[str, list[Fact]]:
+        """The facts whose signature is right, by predicate, in file order."""
         by_pred: dict[str, list[Fact]] = {}
         for fact in facts:
             if self.signature_ok(fact):
                 by_pred.setdefault(fact.pred, []).append(fact)
+        return by_pred
+
+    def build(self, facts: list[Fact]) -> None:
+        by_pred = self.signed(facts)
         get = lambda p: by_pred.get(p, [])  # noqa: E731
         for f in get("case"):
             self.cases.setdefault(f.args[0].value, Case(f.args[0].value, f.line))
@@ -246,14 +251,23 @@ class _Checker:
             attr = {"subject_kind": "kind"}.get(f.pred, f.pred)
             self._set_once(self.subjects[s].__dict__, attr, f.args[1].value, f, f"{f.pred}({s})")
         for f in get("name"):
-            x = f.args[0].value
-            owner = self.subjects.get(x) or self.cases.get(x)
-            if owner is None:
-                self.error(f.line, f"name/2：{x} 既不是已声明的案件（case/1），也不是已声明的当事人（subject/2）")
-            else:
-                self._set_once(owner.__dict__, "name", f.args[1].value, f, f"name({x})")
+            self._name(f)
         for f in get("holds"):
             self._holds(f)
+        self.rest(by_pred)
+
+    def _name(self, f: Fact) -> None:
+        x = f.args[0].value
+        owner = self.subjects.get(x) or self.cases.get(x)
+        if owner is None:
+            self.error(f.line, f"name/2：{x} 既不是已声明的案件（case/1），也不是已声明的当事人（subject/2）")
+        else:
+            self._set_once(owner.__dict__, "name", f.args[1].value, f, f"name({x})")
+
+    def rest(self, by_pred: dict[str, list[Fact]]) -> None:
+        """What follows the declarations, features and names: levels, ranges, matters, dates,
+        expectations, evidence and records (the fast reader hands its other lines here)."""
+        get = lambda p: by_pred.get(p, [])  # noqa: E731
         for f in (
             get("level")
             + get("level_at_most")
@@ -449,6 +463,34 @@ class _Checker:
             )
             return None
         return text
+
+
+# The facts the fast reader builds itself; another line holding one of them is left to the strict
+# reader (it would have to be taken in file order among them).
+_FAST_PREDICATES = frozenset({"case", "subject", "incident", "regime", "subject_kind", "org", "rank", "holds", "level"})
+
+
+def fast_fact_file(text: str, name: str) -> FactFile | None:
+    """The fast reader (fastread.read_plain) for the file's plain lines; its other lines (names,
+    matters, dates, evidence, expectations, level ranges, records) read by the syntax's fast path
+    and checked here as the strict reader checks them.  None whenever anything is unusual or
+    refused: then the strict reader reads the whole file (and gives every refusal)."""
+    found = read_plain(text, name)
+    if found is None:
+        return None
+    ff, others = found
+    if not others:
+        return ff
+    facts = simple_facts("\n".join(line for _, line in others))
+    if facts is None or any(f.pred in _FAST_PREDICATES for f in facts):
+        return None
+    checker = _Checker(name, [])
+    checker.cases, checker.subjects, checker.incidents = ff.cases, ff.subjects, ff.incidents
+    by_pred = checker.signed([f._replace(line=others[f.line - 1][0]) for f in facts])
+    for f in by_pred.get("name", []):
+        checker._name(f)
+    checker.rest(by_pred)
+    return None if checker.problems else ff
 
 
 def read_fact_file(path: str | Path) -> FactFile:

@@ -1,14 +1,16 @@
 """The fast reader: the commonest batch layout read in one pass, or None — then the strict reader
 (factfile.parse_fact_text) reads the file and gives its facts or its refusals.
 
-It accepts only files whose every line is empty, a `%` comment, or one fact of case/1, subject/2,
-incident/2, regime/2, subject_kind/2, org/2, rank/2, holds/2 (negated or not) or level/3, with
-plain constants for arguments and no blank inside the line; and of those only the files the strict
-reader accepts, which it builds into the same FactFile (the same values, lines and order).  Anything
-else, a refusal included, is left to the strict reader, so both paths accept exactly the same files
-with the same facts (tests/test_fastread.py runs both over every file under facts/, the hostile
-files of the tests and mutated batches).  One regular expression finds every line at once; the
-checks are those of factfile._Checker, in its order, for the accepted case only.
+It reads the lines that are one fact of case/1, subject/2, incident/2, regime/2, subject_kind/2,
+org/2, rank/2, holds/2 (negated or not) or level/3, with plain constants for arguments and no blank
+inside the line, and skips `%` comments and empty lines; it returns the other lines (names,
+matters, dates, evidence, expectations…) with their numbers, which factfile.fast_fact_file reads
+with the syntax's fast path and checks as the strict reader does.  It builds only files the strict
+reader accepts, into the same FactFile (the same values, lines and order).  Anything else, a
+refusal included, is left to the strict reader, so both paths accept exactly the same files with
+the same facts (tests/test_fastread.py runs both over every file under facts/, the hostile files of
+the tests and mutated batches).  One regular expression finds every line at once; the checks are
+those of factfile._Checker, in its order, for the accepted case only.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from .vocabulary import vocabulary
 
 _NAME = rf"[a-z][A-Za-z0-9_]{{0,{MAX_NAME_CHARS - 1}}}"  # a longer name is refused by the strict reader
 _PREDICATES = "holds|level|case|subject|incident|regime|subject_kind|org|rank"
-# Every line matches exactly once when the file is of the accepted layout: a fact (groups: sign,
-# predicate, up to three arguments), a % comment or nothing (all groups empty).
-_LINE = re.compile(rf"^(?:(-?)({_PREDICATES})\(({_NAME})(?:,({_NAME}))?(?:,({_NAME}))?\)\.|%(?!\*)[^\n]*|)$", re.M)
+# Every line matches exactly once: a fact (groups: sign, predicate, up to three arguments), a %
+# comment (all groups empty), or another line (the last group: the line; empty for an empty line).
+_LINE = re.compile(rf"^(?:(-?)({_PREDICATES})\(({_NAME})(?:,({_NAME}))?(?:,({_NAME}))?\)\.|%(?!\*)[^\n]*|(.*))$", re.M)
 
 
 class _Bail(Exception):
@@ -44,10 +46,11 @@ def _tables() -> tuple[dict, dict, dict[str, frozenset[str]], dict[str, frozense
     )
 
 
-def fast_fact_file(text: str, name: str) -> FactFile | None:
-    """The file's FactFile, or None: the strict reader reads it."""
+def read_plain(text: str, name: str) -> tuple[FactFile, list[tuple[int, str]]] | None:
+    """The FactFile of the plain lines, and the other lines (number, text) still to read; None:
+    the strict reader reads the file."""
     rows = _LINE.findall(text)
-    if len(rows) != text.count("\n") + 1:  # some line is not of the layout
+    if len(rows) != text.count("\n") + 1:  # cannot happen: every line matches once
         return None
     try:
         return _build(rows, name)
@@ -55,7 +58,7 @@ def fast_fact_file(text: str, name: str) -> FactFile | None:
         return None
 
 
-def _build(rows: list[tuple[str, str, str, str, str]], name: str) -> FactFile:
+def _build(rows: list[tuple[str, str, str, str, str, str]], name: str) -> tuple[FactFile, list[tuple[int, str]]]:
     incident_features, subject_features, scales, attributes, regimes = _tables()
     cases: dict[str, Case] = {}
     subjects: dict[str, Subject] = {}
@@ -63,8 +66,11 @@ def _build(rows: list[tuple[str, str, str, str, str]], name: str) -> FactFile:
     holds: list[int] = []  # the line numbers of each group, in file order
     groups: dict[str, list[int]] = {"case": [], "subject": [], "incident": [], "regime": [], "level": []}
     attrs: list[int] = []
-    for n, (sign, pred, _a, b, c) in enumerate(rows):
+    others: list[tuple[int, str]] = []
+    for n, (sign, pred, _a, b, c, other) in enumerate(rows):
         if not pred:
+            if other:
+                others.append((n + 1, other))
             continue
         if pred == "holds":
             if not b or c:
@@ -90,7 +96,7 @@ def _build(rows: list[tuple[str, str, str, str, str]], name: str) -> FactFile:
         if x not in cases:
             cases[x] = Case(x, n + 1)
     for n in groups["subject"]:
-        _, _, c, s, _ = rows[n]
+        _, _, c, s, _, _ = rows[n]
         old = subjects.get(s)
         if c not in cases or (old is not None and old.case != c):
             raise _Bail
@@ -98,14 +104,14 @@ def _build(rows: list[tuple[str, str, str, str, str]], name: str) -> FactFile:
             subjects[s] = Subject(s, c, n + 1)
             cases[c].subjects.append(s)
     for n in groups["incident"]:
-        _, _, s, i, _ = rows[n]
+        _, _, s, i, _, _ = rows[n]
         old_i = incidents.get(i)
         if s not in subjects or i in subjects or i in cases or (old_i is not None and old_i.subject != s):
             raise _Bail
         if old_i is None:
             incidents[i] = Incident(i, s, n + 1)
     for n in groups["regime"]:
-        _, _, c, r, _ = rows[n]
+        _, _, c, r, _, _ = rows[n]
         if c not in cases or r not in regimes:
             raise _Bail
         if r not in cases[c].regimes:
@@ -114,7 +120,7 @@ def _build(rows: list[tuple[str, str, str, str, str]], name: str) -> FactFile:
     for pred in ("subject_kind", "org", "rank"):
         allowed, attr = attributes[pred], "kind" if pred == "subject_kind" else pred
         for n in attrs:
-            _, p, s, v, _ = rows[n]
+            _, p, s, v, _, _ = rows[n]
             if p != pred:
                 continue
             subj = subjects.get(s)
@@ -126,7 +132,7 @@ def _build(rows: list[tuple[str, str, str, str, str]], name: str) -> FactFile:
             elif old.value != v:
                 raise _Bail
     for n in holds:
-        sign, _, x, feat, _ = rows[n]
+        sign, _, x, feat, _, _ = rows[n]
         inc = incidents.get(x)
         if inc is not None:
             owner, table = inc.holds, incident_features
@@ -143,7 +149,7 @@ def _build(rows: list[tuple[str, str, str, str, str]], name: str) -> FactFile:
         elif old_h.value is not value:
             raise _Bail  # a contradiction
     for n in groups["level"]:
-        _, _, i, dim, v = rows[n]
+        _, _, i, dim, v, _ = rows[n]
         inc = incidents.get(i)
         values = scales.get(dim)
         if inc is None or values is None or v not in values:
@@ -153,4 +159,4 @@ def _build(rows: list[tuple[str, str, str, str, str]], name: str) -> FactFile:
             inc.levels[dim] = Located(v, n + 1)
         elif old_l.value != v:
             raise _Bail
-    return FactFile(name, cases, subjects, incidents)
+    return FactFile(name, cases, subjects, incidents), others

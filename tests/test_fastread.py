@@ -1,5 +1,6 @@
-"""The fast reader (fastread.py) gives the strict reader's facts or steps aside: never another
-fact, line or order, never a file the strict reader refuses.  Besides these tests, conftest.py
+"""The fast reader (fastread.py, with factfile.fast_fact_file for its other lines) gives the strict
+reader's facts or steps aside: never another fact, line or order, never a file the strict reader
+refuses.  Besides these tests, conftest.py
 checks every file any test reads through the fast reader against the strict one."""
 
 import random
@@ -11,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rongcuo_asp.factfile import FactFileError, parse_fact_text
-from rongcuo_asp.fastread import fast_fact_file
+from rongcuo_asp.factfile import FactFileError, fast_fact_file, parse_fact_text
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -47,8 +47,10 @@ def test_every_file_under_facts():
 
 @pytest.mark.parametrize("known", [1.0, 0.8, 0.3])
 def test_generated_batches_take_the_fast_path(known):
-    """Not vacuous: the layout batches are written in is read by the fast reader."""
+    """Not vacuous: the layout batches are written in is read by the fast reader, with names,
+    matters, dates and evidence too."""
     assert agree(generate(60, seed=11, known=known))
+    assert agree(realistic(generate(60, seed=11, known=known)))
 
 
 def test_comments_and_empty_lines_keep_line_numbers():
@@ -58,7 +60,22 @@ def test_comments_and_empty_lines_keep_line_numbers():
     assert ff is not None and ff.incidents["i1"].holds["private_gain"].line == 8
 
 
+def realistic(text: str) -> str:
+    """A batch as an office writes it: each incident with names, a matter, dates and evidence."""
+    out = []
+    for line in text.splitlines():
+        out.append(line)
+        if m := re.fullmatch(r"incident\((\w+),(\w+)\)\.", line):
+            s, i = m.groups()
+            out += [f'name({s},"王某{i}").', f'matter({i},"容缺受理试点").', f'date({i},occurred,"2024-03-05").']
+            out.append(f'date({i},decision_made,"2024-06-01").')
+        elif (m := re.fullmatch(r"-?holds\((i\d+),(\w+)\)\.", line)) and len(m.group(2)) % 5 == 0:
+            out.append(f'evidence({m.group(1)},{m.group(2)},"询问笔录第3页").')
+    return "\n".join(out) + "\n"
+
+
 BASE = generate(3, seed=2, known=0.9).splitlines()
+REAL = realistic(generate(2, seed=4, known=1.0)).splitlines()
 
 # Mutations of a valid file's lines: each of these is refused, or read otherwise, by the strict reader.
 MUTANTS = [
@@ -129,6 +146,39 @@ def test_whole_file_mutations():
     assert results[4] and results[-1]  # a harmless rename, a second regime: still the fast path
 
 
+# Mutations of the lines a realistic batch adds (strings, dates, ranges, evidence).
+REAL_MUTANTS = [
+    lambda s: s.replace('"', "", 2),
+    lambda s: s.replace('",', '" ,'),
+    lambda s: s.replace('")', '"\x01")'),
+    lambda s: s.replace('")', '\u202e")'),
+    lambda s: s.replace('")', '\\x")'),
+    lambda s: s.replace("2024-03-05", "2024-02-30"),
+    lambda s: s.replace("2024-03-05", "2024/03/05"),
+    lambda s: s.replace("occurred", "happened"),
+    lambda s: s + f"\nlevel_at_most({s[s.find('(') + 1 : s.find(',')]},harm,general).",
+    lambda s: s + f"\nlevel_at_least({s[s.find('(') + 1 : s.find(',')]},recovery,partial).",
+    lambda s: s + "\nlevel_at_most(i0,harm,huge).",
+    lambda s: s.replace("询问笔录第3页", ""),
+    lambda s: s.replace("evidence(i", "evidence(j"),
+    lambda s: s.replace("name(s", "name(i"),
+    lambda s: s.replace("name(s", "name(c"),
+    lambda s: s.replace("王某", "王某" * 2100),
+    lambda s: s + ' name(s0,"李某").',
+    lambda s: s + "\ncase(c0). % x",
+    lambda s: s + '\nmatter(i0,"另一事由").',
+    lambda s: s + "\nexpect(i0,beijing,tolerable).",
+    lambda s: s + "\nexpect(i0,beijing,undetermined,exempt).",
+    lambda s: s + '\nexpect_ground(i0,beijing,"第九十九条").',
+    lambda s: s + "\nmatter(i0,12).",
+    lambda s: s + '\npost(s0,"科长").',
+    lambda s: s + '\npost(i0,"科长").',
+    lambda s: "%* " + s,
+    lambda s: s + " *%",
+    lambda s: s.replace(".", ". %* x", 1),
+]
+
+
 def test_mutated_batches():
     rng = random.Random(5)
     accepted = 0
@@ -137,18 +187,24 @@ def test_mutated_batches():
             lines = list(BASE)
             lines[n] = mutant(lines[n])
             accepted += agree("\n".join(lines))
-    for _ in range(300):  # lines dropped, repeated and moved: declarations after their use
-        lines = list(BASE)
-        for _ in range(rng.randint(1, 4)):
-            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
-            op = rng.choice(("drop", "repeat", "move"))
-            if op == "drop" and len(lines) > 1:
-                del lines[i]
-            elif op == "repeat":
-                lines.insert(j, lines[i])
-            else:
-                lines.insert(j, lines.pop(i))
-        accepted += agree("\n".join(lines))
+    for n in [n for n, line in enumerate(REAL) if '"' in line or not line.startswith(("holds", "-holds", "level"))]:
+        for mutant in MUTANTS + REAL_MUTANTS:
+            lines = list(REAL)
+            lines[n] = mutant(lines[n])
+            accepted += agree("\n".join(lines))
+    for base in (BASE, REAL):
+        for _ in range(300):  # lines dropped, repeated and moved: declarations after their use
+            lines = list(base)
+            for _ in range(rng.randint(1, 4)):
+                i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+                op = rng.choice(("drop", "repeat", "move"))
+                if op == "drop" and len(lines) > 1:
+                    del lines[i]
+                elif op == "repeat":
+                    lines.insert(j, lines[i])
+                else:
+                    lines.insert(j, lines.pop(i))
+            accepted += agree("\n".join(lines))
     assert accepted > 100  # the harmless mutations (an id renamed throughout, a move) stay on the fast path
 
 
@@ -184,6 +240,23 @@ _LINES = st.sampled_from(
         "%* block *%",
         "",
         "holds(i1,Remedied).",
+        'name(s,"王某").',
+        'name(c1,"某案").',
+        'name(s,"李某").',
+        'name(i1,"x").',
+        'matter(i1,"事由").',
+        "matter(i1,shiyou).",
+        'date(i1,occurred,"2024-03-05").',
+        'date(i1,occurred,"2024-03-06").',
+        "level_at_most(i1,harm,general).",
+        "level_at_least(i1,harm,major).",
+        'evidence(i1,private_gain,"笔录").',
+        'evidence(i1,harm,"鉴定").',
+        'evidence(s,public_official,"任职文件").',
+        "expect(i1,beijing,not_tolerable).",
+        'name(s,"王某"). matter(i1,"事由").',
+        'name(s,"a\\b").',
+        'name(s, "王某").',
     ]
 )
 
