@@ -39,7 +39,7 @@ def test_a_repeat_in_another_file_is_not_tolerable_under_changzhou_citing_the_re
     assert {"holds(i1,repeated_error)", "holds(i1,previously_tolerated)"} <= known
     # what the register derives has the register's record as its evidence: no gap to fill
     evidence = {k["fact"]: k.get("evidence") for k in res["known"]}
-    source = "案件登记簿第 1 号记录（常教容〔2024〕3号，2024-03-15）"
+    source = "案件登记簿所载同一事由的认定：常教容〔2024〕3号，2024年3月15日认定可容错（免责）"
     assert evidence["holds(i1,previously_tolerated)"] == evidence["holds(i1,repeated_error)"] == [source]
     assert "holds(i1,previously_tolerated)" not in res["evidence_gaps"]
     [repeat] = [c for c in res["conflicts"] if c["kind"] == "repeat"]
@@ -141,3 +141,20 @@ def test_the_interview_does_not_ask_what_the_register_settles(recorded, write, t
     assert not asked_to_repeat(r.output) and "【结论：不予容错】" in r.output
     r = run("interview", b, "--answers", answers, "--no-register")
     assert asked_to_repeat(r.output)
+
+
+def test_a_record_without_a_decision_date_is_never_dated_by_its_recording(tmp_path, monkeypatch, write):
+    """The day a decision was recorded is no decision date: without one (no --date, no
+    decision_made), the citation says so and dates the earlier error instead."""
+    monkeypatch.setenv("RONGCUO_DB", str(tmp_path / "register.sqlite3"))
+    a = write(case_text(extra=FIRST), "a.lp")
+    assert run("record", a).exit_code == 0
+    res = result(write(case_text(occurred="2024-09-01"), "b.lp"))
+    [repeat] = [c for c in res["conflicts"] if c["kind"] == "repeat"]
+    assert repeat["citation"] == (
+        "此前已就同一事由予以容错免责（登记簿未载文号和认定日期，该次失误发生于2024年2月10日），依第八条只适用一次容错认定"
+    )
+    evidence = {k["fact"]: k.get("evidence") for k in res["known"]}
+    assert evidence["holds(i1,repeated_error)"] == ["案件登记簿所载同一事由的认定：未载文号，认定可容错（免责），未载认定日期"]
+    today = __import__("datetime").date.today()
+    assert f"{today.year}年{today.month}月" not in json.dumps(res, ensure_ascii=False)
