@@ -462,11 +462,14 @@ def _establish_node(t: Record, regime: str) -> dict:
     goal = _goal_zh(t["verdict"])
     if t.get("bounded"):  # more facts than explain enumerates: said, not listed
         return node(
-            f"若要认定为「{goal}」，至少还需查明 {t['count']} 项以上事实"
-            f"（已超出逐一列举的上限 {t['bound']} 项，未列出具体查明方式）"
+            f"若要认定为「{goal}」，还需查明 {t['count']} 项以上事实"
+            f"（超过逐一列举的上限 {t['bound']} 项，未列出具体组合；需核实的事实见下）"
         )
     alts = t["alternatives"]
-    shared = [c for c in alts[0]["changes"] if all(c in a["changes"] for a in alts)]
+    # what every way needs is said once, first; only when every way is listed (of 36 ways, the 10
+    # listed may share a fact the others do not need)
+    listed_all = t["total"] <= len(alts)
+    shared = [c for c in alts[0]["changes"] if listed_all and all(c in a["changes"] for a in alts)]
     head = f"若要认定为「{goal}」，至少还需查明 {t['count']} 项事实"
     children = []
     if shared:
@@ -510,7 +513,7 @@ def _contrast_node(e: Record) -> dict:
     elif c["blocking"] is None:
         children.append(node("已查明的事实并不排除该结论；尚需查明的事实见下。"))
     if c.get("bounded"):  # more changes than explain enumerates: said, not listed
-        children.append(node(f"至少需查明或改变 {c['count']} 项以上事实（已超出逐一列举的上限 {c['bound']} 项，未列出具体方式）"))
+        children.append(node(f"需查明或改变 {c['count']} 项以上事实（超过逐一列举的上限 {c['bound']} 项，未列出具体组合）"))
     elif c["findings"]:
         n = len(c["findings"][0]["changes"])
         children.append(

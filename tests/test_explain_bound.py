@@ -185,7 +185,7 @@ def test_text_says_the_bound_was_hit(tmp_path):
     path.write_text(EMPTY, encoding="utf-8")
     result = CliRunner().invoke(main, ["explain", str(path), "--regime", "beijing"])
     assert result.exit_code == 0, result.output
-    assert f"若要认定为「可容错」，至少还需查明 {BOUND + 1} 项以上事实" in result.stdout
+    assert f"若要认定为「可容错」，还需查明 {BOUND + 1} 项以上事实" in result.stdout
     assert f"上限 {BOUND} 项" in result.stdout
 
 
@@ -213,7 +213,7 @@ def test_a_contrast_past_the_bound_says_so(regime, tmp_path):
     path = tmp_path / "empty.lp"
     path.write_text(EMPTY, encoding="utf-8")
     out = CliRunner().invoke(main, ["explain", str(path), "--regime", regime, "--contrast", "可容错"]).output
-    assert "至少需查明或改变 6 项以上事实（已超出逐一列举的上限 5 项" in out and "无论如何改变事实" not in out
+    assert "需查明或改变 6 项以上事实（超过逐一列举的上限 5 项" in out and "无论如何改变事实" not in out
 
 
 def test_a_contrast_within_the_bound_lists_every_way():
@@ -224,3 +224,26 @@ def test_a_contrast_within_the_bound_lists_every_way():
         [{"fact": ch.key.name, "from": ch.old, "to": ch.new} for ch in alt]
         for alt in whatif("beijing").alternatives(ci.known, "not_applicable", _fixed(ci), 60)
     ]
+
+
+def test_what_every_way_needs_is_said_only_when_every_way_is_listed():
+    """「均须查明」 over the listed ways alone was false when more ways exist (of 57 under 常州, the 10
+    listed all named 机关单位类型 市教育局机关, the others did not need it)."""
+    from rongcuo_asp.documents import _establish_node
+
+    def way(*facts):
+        changes = [{"fact": f, "from": None, "to": True, "values": [True], "range": "是"} for f in facts]
+        return {"changes": changes, "facts": [], "articles": []}
+
+    entry = {
+        "verdict": "not_tolerable",
+        "count": 2,
+        "alternatives": [way("private_gain", "remedied"), way("private_gain", "collusion")],
+    }
+
+    def text(node):
+        return node["text"] + "".join(text(c) for c in node.get("children", []))
+
+    assert "均须查明" in text(_establish_node({**entry, "total": 2}, "beijing"))
+    listed_some = text(_establish_node({**entry, "total": 3}, "beijing"))
+    assert "均须查明" not in listed_some and "共 3 种方式，仅列出前 2 种" in listed_some
