@@ -119,7 +119,7 @@ class _Draft:
     # --- facts in prose -------------------------------------------------------------------------
 
     def prose(self, fact: str) -> str:
-        """One established fact as a clause, with its evidence: 未发现为自己或者他人谋取……的情形（证据：……）."""
+        """One established fact as a clause, with its evidence: 不存在为自己或者他人谋取……的情形（证据：……）."""
         text = self._clause(fact)
         sources = self.evidence.get(fact)
         if sources:
@@ -140,15 +140,16 @@ class _Draft:
             entry = voc.incident_features.get(key.name) or voc.subject_features.get(key.name) or {}
             if key.holder == "s":
                 return f"{self.who}{'系' if value else '不是'}{label}"
-            if not value:
-                return f"未发现{label}的情形"
+            situation = label[1:] if label.startswith("在") else label  # 存在在同一工作…: one 在
+            if not value:  # established as absent: found so, not merely not found (未发现)
+                return f"不存在{situation}的情形"
             if entry.get("group") == "context":
                 return f"失误错误发生在{label}{'' if label.endswith(('工作', '任务', '项目')) else '工作'}中"
             if key.name.startswith("cause_"):
                 return f"系{label}" if label.startswith(("为", "因", "着眼")) else f"系因{label}"
             if key.name.startswith("effect_"):
                 return label
-            return f"存在{label}的情形"
+            return f"存在{situation}的情形"
         if key.kind == "level" and isinstance(value, str):
             dim = voc.label("dimension", key.name)
             if isinstance(value, LevelRange):  # known up to a range: stated as such, never a value
@@ -382,9 +383,12 @@ def _reasons(d: _Draft) -> list[dict]:
     for g in by_role["exclusion"] + by_role["repeat"]:
         if g["effect"] == "against":
             quoted = _inline(g)
-            out.append(
-                paragraph(f"经审查，{d.plain(g['facts'])}，属于{d.cite(g['article'])}{quoted}所列不予容错情形。", g["facts"])
-            )
+            # a repeat article (常州 第八条 只适用一次容错认定) lists no 不予容错情形: it applies
+            if g["role"] == "exclusion":
+                finding = f"属于{d.cite(g['article'])}{quoted}所列不予容错情形"
+            else:
+                finding = f"依{d.cite(g['article'])}{quoted}的规定，不予容错"
+            out.append(paragraph(f"经审查，{d.plain(g['facts'])}，{finding}。", g["facts"]))
     if r["verdict"] == "tolerable":
         checked = []
         exclusions = _articles_of(d.regime, "exclusion")

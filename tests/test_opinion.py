@@ -198,6 +198,26 @@ def test_refusal_opinion_says_why(write, tmp_path):
     assert "告知事项：依照《办法》第十六条" in text  # 不予容错 can be appealed
 
 
+def test_an_established_absence_is_a_finding_not_an_absence_of_findings(tmp_path):
+    """-holds(i1, remedied) is established: 不存在积极整改纠错的情形, never 未发现 (not found, as one
+    writes of what is unknown); the refusal of rectification is named apart from 第十条（四）'s words."""
+    out = tmp_path / "意见.md"
+    assert run("opinion", REPO / "facts" / "scenarios" / "beijing" / "exclusion_10_4.lp", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "经审查，不存在积极整改纠错的情形，属于《办法》第十条第（四）项「事后不积极整改纠错」所列不予容错情形。" in text
+    assert "未发现积极整改纠错" not in text and "不存在漠视错误、抵触改正的情形" in text
+    assert "存在在" not in text
+
+
+def test_a_repeat_refused_under_changzhou_applies_article_8_not_a_list(tmp_path):
+    """常州 第八条 lists no 不予容错情形: 只适用一次容错认定 is applied."""
+    out = tmp_path / "意见.md"
+    assert run("opinion", REPO / "facts" / "scenarios" / "changzhou_edu" / "repeat_8_stated.lp", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "依《办法》第八条" in text and "的规定，不予容错。" in text
+    assert not re.search(r"第八条[^。]*所列不予容错情形", text) and "存在在" not in text
+
+
 def test_record_facts_are_read_and_listed(write):
     ff = read_fact_file(write(BEIJING + RECORDS + 'consulted(i1, "区审计局", "无异议").\n'))
     assert ff.subjects["wang"].records == {"post": [("某区政务服务中心副主任",)]}
