@@ -509,13 +509,15 @@ def _handling(d: _Draft) -> list[dict]:
         out.append(paragraph(f"{d.cite(article)}规定：「{enc.quote(article)}」", kind="quote"))
     for e in procedure:
         if e["kind"] == "approval":
-            out.append(paragraph(f"本意见依照{d.cite(e['article'])}的规定，{e['phrase']}后作出认定结论。"))
+            # the text's order: the conclusion is made, then reported for approval (常州 第十条（三）)
+            out.append(paragraph(f"本认定结论依照{d.cite(e['article'])}的规定，{e['phrase']}。"))
     duties = [e for e in procedure if e["kind"] == "duty"]
     if duties:
         out.append(paragraph(f"本意见作出后，应当依照{d.doc}的规定办理以下事项："))
         for n, e in enumerate(duties):
             end = "。" if n == len(duties) - 1 else "；"
-            out.append(paragraph(f"（{_number(n + 1)}）{e['phrase']}（{e['article']}）{end}"))
+            number = f"（{_number(n + 1)}）" if len(duties) > 1 else ""  # one item is not numbered
+            out.append(paragraph(f"{number}{e['phrase']}（{e['article']}）{end}"))
     for e in procedure:
         if e["kind"] == "appeal":
             out.append(paragraph(f"告知事项：依照{d.cite(e['article'])}，{e['phrase']}。"))

@@ -130,10 +130,7 @@ def test_opinion_docx_is_an_official_document_with_every_fact_in_prose(write, tm
     groups = [p for p in findings if p.startswith("（")]
     assert groups[0].startswith("（一）关于适用范围（《办法》第七条第一款）。经查，")
     assert any(g.startswith("（二）关于是否符合容错情形（《办法》第八条第（五）项）") for g in groups)
-    assert (
-        "存在积极整改纠错的情形（证据：询问笔录（2024-04-02）第3页；整改报告）"
-        in "".join(groups)
-    )
+    assert "存在积极整改纠错的情形（证据：询问笔录（2024-04-02）第3页；整改报告）" in "".join(groups)
     assert "所在单位属于人民政府、行政机关（证据：任职文件）" in groups[0]
     # 六、认定理由: the item in its own words, the readings as 本工具的理解
     reasons = "".join(_section(paragraphs, "六、认定理由"))
@@ -300,3 +297,13 @@ def test_the_docx_never_replaces_the_fact_file_it_was_drafted_from(write, tmp_pa
     result = run("opinion", path, "-o", link)
     assert result.exit_code == 2 and "输入文件" in result.output
     assert path.read_bytes() == before and link.is_symlink()
+
+
+def test_changzhou_approval_follows_the_conclusion_as_the_text_orders_it(tmp_path):
+    """第十条（三）：作出……认定结论，报经市委教育工委、市教育局批准 — the conclusion first, then its approval."""
+    out = tmp_path / "意见.md"
+    path = REPO / "facts" / "scenarios" / "changzhou_edu" / "outcome_lighter_major.lp"
+    assert run("opinion", path, "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "本认定结论依照《办法》第十条第（三）项的规定，报经市委教育工委、市教育局批准。" in text
+    assert "批准后作出认定结论" not in text
