@@ -355,8 +355,8 @@ def _conflict_text(c: Record) -> str:
         return f"本件失误发生于 {c['occurred']}，早于本办法施行日期 {c['effective_from']}（{c['article']}）；{c['reading']}。"
     if c["kind"] == "effective_date_unknown":
         return (
-            f"本办法{c['article']}未载明具体施行日期，无法核对本件失误发生时（{c['occurred']}）本办法是否已施行；"
-            "本工具仍依本办法认定（本工具的理解）。"
+            f"本办法{c['article']}规定「{_first_sentence(c.get('text', ''))}」，文本未载明该日期，"
+            f"无法核对本件失误发生时（{c['occurred']}）本办法是否已施行；本工具仍依本办法认定（本工具的理解）。"
         )
     return str(c)
 
@@ -500,6 +500,11 @@ def _change_phrase(c: Record, regime: str, verb: bool = True) -> str:
     if known is not None and c["to"] in known.values:  # a level known up to a range, established within it
         return f"{'查明' if verb else ''}「{label}」（已知{value_zh(c['fact'], known)}）：{to}"
     return f"「{label}」由{value_zh(c['fact'], c['from'])}改为{to}"
+
+
+def _first_sentence(text: str) -> str:
+    """本办法自印发之日起试行，未尽事宜…… -> 本办法自印发之日起试行 (the sentence that sets the date)."""
+    return text.split("。")[0].split("，")[0]
 
 
 def _contrast_node(e: Record) -> dict:

@@ -441,7 +441,8 @@ def _conflict(d: _Draft, c: Record) -> str:
             f"{c['article']}）。{c.get('reading', '')}"
         )
     if c["kind"] == "effective_date_unknown":
-        return f"{d.doc}{c['article']}未载明施行日期，无法核对本案失误发生时{d.doc}是否已施行。"
+        said = c.get("text", "").split("。")[0].split("，")[0]
+        return f"{d.doc}{c['article']}规定「{said}」，文本未载明该日期，无法核对本案失误发生时{d.doc}是否已施行。"
     text = _conflict_text(c)
     return "" if text.startswith("{") else text
 

@@ -276,8 +276,9 @@ def _effective_date(regime: str, inc: Incident) -> list[Conflict]:
         return []
     when = occurred.value.isoformat()
     article = info["effective_article"]
-    if info["effective_from"] is None:
-        return [{"kind": "effective_date_unknown", "article": article, "occurred": when}]
+    if info["effective_from"] is None:  # 自发布（印发）之日起施行: the text names no date
+        text = solver(regime).encoding.quote(article)
+        return [{"kind": "effective_date_unknown", "article": article, "occurred": when, "text": text}]
     if when >= info["effective_from"]:
         return []
     return [

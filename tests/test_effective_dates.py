@@ -54,5 +54,7 @@ def test_an_unknown_date_is_said_to_be_unknown():
     for r in results:
         assert r["effective_from"] is None
         [c] = [c for c in r["conflicts"] if c["kind"] == "effective_date_unknown"]
-        assert c["article"] == "第十五条"
-    assert "本办法第十五条未载明具体施行日期" in check(SCEN / "cross/repeat_derived_changzhou.lp")
+        assert c["article"] == "第十五条" and c["text"] == "本办法自发布之日起施行。"
+    # the text sets a day (its publication) it does not name: not "names no day"
+    text = check(SCEN / "cross/repeat_derived_changzhou.lp")
+    assert "本办法第十五条规定「本办法自发布之日起施行」，文本未载明该日期" in text and "未载明具体施行日期" not in text
