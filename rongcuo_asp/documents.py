@@ -519,6 +519,14 @@ def _contrast_node(e: Record) -> dict:
         children.append(node("已查明的事实并不排除该结论；尚需查明的事实见下。"))
     if c.get("bounded"):  # more changes than explain enumerates: said, not listed
         children.append(node(f"需查明或改变 {c['count']} 项以上事实（超过逐一列举的上限 {c['bound']} 项，未列出具体组合）"))
+    elif c.get("derived_in_the_way"):
+        facts = "、".join(f"「{fact_zh(f, e['regime'])}」" for f in c["derived_in_the_way"])
+        children.append(
+            node(
+                f"仅改变本案其他事实不能得出该结论：{facts}系依失误发生日期（或案件登记簿的记录）推定，"
+                "改变本案材料不能改变；如日期或登记有误，应先予更正。"
+            )
+        )
     elif c["findings"]:
         n = len(c["findings"][0]["changes"])
         children.append(

@@ -130,9 +130,12 @@ def contrast_with(ci: CaseIncident, regime: str, target: str) -> dict:
     }
     if not w["alternatives"]:  # none within the bound: more changes, or none at all will do
         fixed = {k: known[k] for k in _fixed(ci) if k in known}
-        reachable, _, _ = s.solve_once([s.goal_literal(w["target"]), *s.assumptions(fixed)], values_wanted=False)
-        if reachable:
+        goal = s.goal_literal(w["target"])
+        if s.solve_once([goal, *s.assumptions(fixed)], values_wanted=False)[0]:
             out.update({"bounded": True, "bound": ESTABLISH_BOUND, "count": ESTABLISH_BOUND + 1})
+        elif fixed and s.solve_once([goal], values_wanted=False)[0]:
+            # only a change of what the dates or the register derive would do: said, not "no change will"
+            out["derived_in_the_way"] = [fact_text(inc, k, v) for k, v in fixed.items()]
     return out
 
 

@@ -247,3 +247,14 @@ def test_what_every_way_needs_is_said_only_when_every_way_is_listed():
     assert "均须查明" in text(_establish_node({**entry, "total": 2}, "beijing"))
     listed_some = text(_establish_node({**entry, "total": 3}, "beijing"))
     assert "均须查明" not in listed_some and "共 3 种方式，仅列出前 2 种" in listed_some
+
+
+def test_a_contrast_blocked_by_a_derived_repeat_says_what_would_have_to_change():
+    """The repeat is derived from the dates: no change of the case's other facts gives 可容错, but a
+    change of the dates would — so not 无论如何改变事实，均不能得出该结论."""
+    path = SCEN / "cross" / "repeat_derived_changzhou.lp"
+    args = ["explain", str(path), "--incident", "i2", "--contrast", "可容错"]
+    [e] = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)["explanations"]
+    assert e["contrast"]["derived_in_the_way"] == ["holds(i2,repeated_error)"] and e["contrast"]["alternatives"] == []
+    text = CliRunner().invoke(main, args).stdout
+    assert "仅改变本案其他事实不能得出该结论" in text and "无论如何改变事实" not in text
