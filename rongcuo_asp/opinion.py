@@ -587,20 +587,25 @@ def docx_document(doc: dict, foot: dict):
     para("", indent=False)
     para(doc["addressee"], indent=False)
     para(doc["lead"])
+    last = None
     for s in doc["sections"]:
         para(s["heading"], "黑体", 16).paragraph_format.keep_with_next = True
         for p in s["paragraphs"]:
-            para(p["text"], "楷体_GB2312" if p["kind"] in ("quote", "note") else "仿宋_GB2312", 16)
-    para("", indent=False)
+            last = para(p["text"], "楷体_GB2312" if p["kind"] in ("quote", "note") else "仿宋_GB2312", 16)
+    if last is not None:  # the signature never stands on a page without text (GB/T 9704)
+        last.paragraph_format.keep_with_next = True
+    para("", indent=False).paragraph_format.keep_with_next = True
     for line in (doc["signature"]["body"], doc["signature"]["date"]):  # 成文日期右空四字
-        para(line, indent=False, align=right).paragraph_format.right_indent = Pt(64)
+        signed = para(line, indent=False, align=right).paragraph_format
+        signed.right_indent = Pt(64)
+        signed.keep_with_next = line == doc["signature"]["body"]  # the signer and the date on one page
     if doc["appendix"]:
         para("", indent=False)
         para(doc["appendix"]["heading"], "黑体", 16, indent=False)
         for p in doc["appendix"]["paragraphs"]:
             para(p["text"])
-    if doc["placeholders"]:
-        para("", indent=False)
+    if doc["placeholders"]:  # the drafter's list, not part of the document: on a page of its own
+        document.add_page_break()
         para(f"待填事项（共 {len(doc['placeholders'])} 项）：", "黑体", 16, indent=False)
         for n, what in enumerate(doc["placeholders"]):
             para(f"{n + 1}．{what}", indent=False)

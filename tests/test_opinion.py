@@ -307,3 +307,19 @@ def test_changzhou_approval_follows_the_conclusion_as_the_text_orders_it(tmp_pat
     text = out.read_text(encoding="utf-8")
     assert "本认定结论依照《办法》第十条第（三）项的规定，报经市委教育工委、市教育局批准。" in text
     assert "批准后作出认定结论" not in text
+
+
+def test_the_signature_keeps_with_the_text_and_the_drafters_list_starts_a_page(tmp_path):
+    """GB/T 9704: the signer and date never stand on a page without text; the list of blanks to
+    fill is the drafter's, not the document's: on a page of its own."""
+    from docx import Document
+
+    out = tmp_path / "意见.docx"
+    assert run("opinion", REPO / "facts" / "scenarios" / "beijing" / "exclusion_10_4.lp", "-o", out).exit_code == 0
+    paragraphs = Document(str(out)).paragraphs
+    signer = next(n for n, p in enumerate(paragraphs) if p.text.startswith("〔待填：作出认定的机关"))
+    assert paragraphs[signer].paragraph_format.keep_with_next  # with the date
+    assert paragraphs[signer - 1].paragraph_format.keep_with_next and not paragraphs[signer - 1].text  # the blank line
+    assert paragraphs[signer - 2].text and paragraphs[signer - 2].paragraph_format.keep_with_next  # the last of the text
+    listed = next(n for n, p in enumerate(paragraphs) if p.text.startswith("待填事项"))
+    assert any('w:br w:type="page"' in p._p.xml or 'w:type="page"' in p._p.xml for p in paragraphs[signer:listed])
