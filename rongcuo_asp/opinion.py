@@ -499,6 +499,9 @@ def _handling(d: _Draft) -> list[dict]:
     else:
         text = f"综上，{how}，{d.comrade}{d.where()}的失误错误不适用{d.doc}，不作容错认定。"
     out = [paragraph(text)]
+    for e in procedure:  # 北京 第十四条第一款: this draft is merged into the 问责追责 documents
+        if e["kind"] == "merge":
+            out.append(paragraph(f"（依照{d.cite(e['article'])}的规定，{e['phrase']}；本稿供并入时使用。）", kind="note"))
     suggestion = r.get("suggested_degree")
     if r["outcome"] in REDUCED and suggestion:
         degree = vocabulary().label("outcome", suggestion["degree"])

@@ -323,3 +323,13 @@ def test_the_signature_keeps_with_the_text_and_the_drafters_list_starts_a_page(t
     assert paragraphs[signer - 2].text and paragraphs[signer - 2].paragraph_format.keep_with_next  # the last of the text
     listed = next(n for n, p in enumerate(paragraphs) if p.text.startswith("待填事项"))
     assert any('w:br w:type="page"' in p._p.xml or 'w:type="page"' in p._p.xml for p in paragraphs[signer:listed])
+
+
+def test_a_beijing_opinion_says_it_is_merged_into_the_accountability_documents(tmp_path):
+    """北京 第十四条第一款：容错意见并入责任追究机关的问责追责相关文书中，不再单独制作 — the draft says so."""
+    for regime_file, said in (("beijing/exclusion_10_4.lp", True), ("changzhou_edu/repeat_8_stated.lp", False)):
+        out = tmp_path / "意见.md"
+        assert run("opinion", REPO / "facts" / "scenarios" / regime_file, "-o", out).exit_code == 0
+        text = out.read_text(encoding="utf-8")
+        merged = "依照《办法》第十四条第一款的规定，容错意见并入责任追究机关的问责追责相关文书中，不再单独制作" in text
+        assert merged is said
