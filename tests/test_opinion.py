@@ -333,3 +333,14 @@ def test_a_beijing_opinion_says_it_is_merged_into_the_accountability_documents(t
         text = out.read_text(encoding="utf-8")
         merged = "依照《办法》第十四条第一款的规定，容错意见并入责任追究机关的问责追责相关文书中，不再单独制作" in text
         assert merged is said
+
+
+def test_no_fact_label_breaks_a_sentence():
+    """A label stands inside a sentence (不存在……的情形): an inner ；would end the clause mid-phrase."""
+    from rongcuo_asp.vocabulary import vocabulary
+
+    voc = vocabulary()
+    for table in (voc.incident_features, voc.subject_features):
+        for name, entry in table.items():
+            for label in [entry["zh"], *entry.get("zh_by_regime", {}).values()]:
+                assert "；" not in label and "。" not in label, (name, label)
