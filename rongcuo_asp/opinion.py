@@ -141,6 +141,7 @@ class _Draft:
             if key.holder == "s":
                 return f"{self.who}{'系' if value else '不是'}{label}"
             situation = label[1:] if label.startswith("在") else label  # 存在在同一工作…: one 在
+            situation = situation.removesuffix("的情形").removesuffix("情形")  # …的情形的情形: once
             if not value:  # established as absent: found so, not merely not found (未发现)
                 return f"不存在{situation}的情形"
             if entry.get("group") == "context":

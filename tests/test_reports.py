@@ -3,6 +3,8 @@
 import json
 import re
 
+import pytest
+
 from click.testing import CliRunner
 from conftest import BEIJING
 
@@ -69,6 +71,21 @@ def test_regime_wording_of_features():
                 articles = "".join(a.text for a in enc.articles.values())
                 for phrase in re.split(r"[、，；]", text):  # every phrase is the regime's own
                     assert phrase in articles, (feature, regime, phrase)
+
+
+@pytest.mark.parametrize(
+    "regime, said",
+    [
+        ("changzhou_edu", "是否属于其他符合“三个区分开来”精神的情形（第七条第（十）项）"),
+        ("youxian", "是否属于其他符合容错免责情形（第七条第（十）项）"),
+        ("xsbn_college", "是否属于其他符合容错情形（第七条第（九）项）"),
+        ("university", "是否属于其他符合有关规定，经研究决定或报请上级同意后可视为容错情形（第五条第（九）项）"),
+    ],
+)
+def test_each_catch_all_item_is_asked_in_its_own_documents_words(write, regime, said):
+    """常州 第七条（十） says only 其他符合“三个区分开来”精神的情形: no 经研究决定或报请上级同意 of another text."""
+    out = run("check", write("case(c1).\nsubject(c1, s).\nincident(s, i1).\n"), "--regime", regime).output
+    assert said in out, out
 
 
 def test_a_beijing_report_speaks_beijing(write):
