@@ -4,7 +4,6 @@ import json
 import re
 
 import pytest
-
 from click.testing import CliRunner
 from conftest import BEIJING
 
