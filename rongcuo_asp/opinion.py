@@ -231,10 +231,23 @@ def opinion_document(r: Record, records: Records | None = None) -> dict:
     }
 
 
+def _own_term(d: _Draft, outcome: str | None) -> str:
+    """容错免责 / 容错减责 where the document itself says so (北京; 游仙 容错免责), else 容错: 常州,
+    西双版纳 and the university speak of 容错 and of 免责, 从轻、减轻 apart."""
+    from .encoding import load_encoding
+
+    term = {"exempt": "容错免责"}.get(outcome or "", "容错减责" if outcome in REDUCED else "容错")
+    text = "".join(a.text for a in load_encoding(d.regime).articles.values())
+    return term if term in text else "容错"
+
+
 def _title(d: _Draft) -> str:
     r = d.r
     if r["verdict"] == "tolerable":
-        what = {"exempt": "予以容错免责"}.get(r["outcome"] or "", "予以容错减责" if r["outcome"] in REDUCED else "予以容错")
+        term = _own_term(d, r["outcome"])
+        own = d.data["outcome_wording"].get(d.regime, {}).get(r["outcome"] or "")
+        # the degree in the title: in the document's term (容错免责), else in its own words (容错（从轻、减轻责任追究）)
+        what = f"予以{term}" if term != "容错" or not own else f"予以容错（{own}）"
     elif r["verdict"] == "not_tolerable":
         what = "不予容错"
     else:
@@ -456,10 +469,10 @@ def _wording(d: _Draft) -> str:
     outcome = r["outcome"] or "undetermined"
     own = d.data["outcome_wording"].get(d.regime, {})
     if outcome == "exempt":
-        return f"认定符合容错免责条件，{own.get('exempt') or '免予问责追责'}"
+        return f"认定符合{_own_term(d, outcome)}条件，{own.get('exempt') or '免予问责追责'}"
     if outcome in REDUCED:
         words = own.get(outcome) or vocabulary().data["outcome_handling"][outcome].removeprefix("予以容错，")
-        return f"认定符合容错减责条件，{words}"
+        return f"认定符合{_own_term(d, outcome)}条件，{words}"
     return f"认定符合容错条件，处理程度{d.blank('处理程度（免责，或者从轻、减轻）')}"
 
 
