@@ -210,6 +210,10 @@ def opinion_document(r: Record, records: Records | None = None) -> dict:
         "body": decider or d.blank("作出认定的机关（落款、印章）"),
         "date": zh_date(decision_date) if decision_date else d.blank("成文日期"),
     }
+    # the tool's readings, suggestions and notes are for the drafters, not the filed text: they
+    # leave the sections for a 起草说明 after the document (in the order they were made)
+    notes = [p for _, ps in sections for p in ps if p["kind"] == "note"]
+    sections = [(h, [p for p in ps if p["kind"] != "note"]) for h, ps in sections]
     unread = [k["fact"] for k in r.get("known", []) if not k["read"]]
     appendix = [paragraph(f"（{_number(n + 1)}）{d.prose(f)}。", [f]) for n, f in enumerate(unread)]
     return {
@@ -223,6 +227,7 @@ def opinion_document(r: Record, records: Records | None = None) -> dict:
         "appendix": {"heading": f"附：其他查明的事实（{d.doc}对此未作规定，不作为认定依据）", "paragraphs": appendix}
         if appendix
         else None,
+        "notes": {"heading": "起草说明（供研究时参考，不随文印发）", "paragraphs": notes} if notes else None,
         "placeholders": [
             f"证据（三、查明的事实中 {d.unsourced} 项决定结论的事实尚无证据材料，见各处〔待填：证据〕）" if b == "证据" else b
             for b in d.blanks
@@ -621,11 +626,17 @@ def docx_document(doc: dict, foot: dict):
         para(doc["appendix"]["heading"], "黑体", 16, indent=False)
         for p in doc["appendix"]["paragraphs"]:
             para(p["text"])
-    if doc["placeholders"]:  # the drafter's list, not part of the document: on a page of its own
+    if doc["placeholders"] or doc["notes"]:  # the drafters' part, not the document's: a page of its own
         document.add_page_break()
+    if doc["placeholders"]:
         para(f"待填事项（共 {len(doc['placeholders'])} 项）：", "黑体", 16, indent=False)
         for n, what in enumerate(doc["placeholders"]):
             para(f"{n + 1}．{what}", indent=False)
+    if doc["notes"]:
+        para("", indent=False)
+        para(f"{doc['notes']['heading']}：", "黑体", 16, indent=False)
+        for p in doc["notes"]["paragraphs"]:
+            para(p["text"], "楷体_GB2312", 16)
     para("", indent=False)
     para(
         f"本意见稿由 rongcuo-asp {foot['version']} 生成，须经集体研究审定后使用；编码 sha256：{foot['sha256']}",

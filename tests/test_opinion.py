@@ -138,7 +138,12 @@ def test_opinion_docx_is_an_official_document_with_every_fact_in_prose(write, tm
         "在服务群众、服务企业、服务基层工作中，为提高效能、方便群众，出现一定程序瑕疵，符合《办法》第八条第（五）项规定的情形"
         in reasons
     )
-    assert "未发现《办法》第四条、第十条所列不予容错情形" in reasons and "本工具的理解" in reasons
+    assert "未发现《办法》第四条、第十条所列不予容错情形" in reasons
+    # the tool's readings are for the drafters: after the document, never in its text
+    listed = next(n for n, p in enumerate(paragraphs) if p.startswith("待填事项"))
+    assert "本工具" not in "".join(paragraphs[:listed])
+    notes = paragraphs[paragraphs.index("起草说明（供研究时参考，不随文印发）：") :]
+    assert any("本工具的理解" in p for p in notes)
     # 七、处理意见: 集体研究, the outcome in the text's words, the effect of 免责, the duties; no 申诉 for 免责
     handling = _section(paragraphs, "七、处理意见")
     assert handling[0] == (
