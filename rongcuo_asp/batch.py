@@ -10,7 +10,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -114,6 +113,17 @@ def fewer_collections() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
+def worker_start() -> None:
+    """A worker: fewer collections, and Ctrl-C left to the parent.  The terminal sends SIGINT to the
+    whole process group; a worker interrupted in the middle of a task printed a traceback and could
+    leave the pool waiting for it for ever.  Ignoring it, a worker finishes the file it holds while
+    the parent cancels the rest and ends with 130."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fewer_collections()
+
+
 def key(r: Record) -> tuple[str, str, str, str]:
     return (r["file"], r["case"], r["incident"], r["regime"])
 
@@ -210,13 +220,14 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, fu
         refuse(path, why)
     start = time.perf_counter()
     tasks = [(f, regime, fmt, full) for f in files]
-    executor = (
-        ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=fewer_collections) if jobs > 1 else None
-    )
+    # a pool that can be terminated: on Ctrl-C its workers are ended, never waited for (a
+    # ProcessPoolExecutor interrupted in its own bookkeeping could wait for ever)
+    pool = get_context("fork").Pool(jobs, initializer=worker_start) if jobs > 1 else None
     thresholds = gc.get_threshold()
-    if executor is None:
+    if pool is None:
         fewer_collections()
-    results_iter = executor.map(check_one, tasks, chunksize=1) if executor else map(check_one, tasks)
+    results_iter = pool.imap(check_one, tasks, chunksize=1) if pool else map(check_one, tasks)
+    finished = False
     bar = (
         click.progressbar(
             length=len(files), label="批量审查", file=sys.stderr, show_eta=True, show_pos=True, item_show_func=lambda rate: rate
@@ -249,12 +260,17 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, fu
             if bar:
                 rate = summary.incidents / max(time.perf_counter() - start, 1e-9)
                 bar.update(1, f"{rate:,.0f} 件/秒")
+        finished = True
     finally:
         gc.set_threshold(*thresholds)
         if bar:
             bar.__exit__(None, None, None)
-        if executor:
-            executor.shutdown(cancel_futures=True)
+        if pool:
+            if finished:
+                pool.close()
+            else:  # interrupted or failed: the files still held are not waited for
+                pool.terminate()
+            pool.join()
         if out_path and stream:
             stream.close()
     if fmt == "xlsx" and out_path:

@@ -388,3 +388,41 @@ def test_a_pipe_is_named_as_no_regular_file_not_as_missing(tmp_path):
         assert result.exit_code == 2 and "不是普通文件" in result.output and "路径不存在" not in result.output, result.output
     result = CliRunner().invoke(main, ["test", str(tmp_path / "gone.lp")])
     assert result.exit_code == 2 and "路径不存在" in result.output
+
+
+def test_ctrl_c_ends_a_parallel_batch_at_once_and_resume_completes_it(tmp_path):
+    """The terminal sends SIGINT to the whole process group: every worker and the parent.  A worker
+    interrupted mid-task printed a traceback and the pool could wait for it for ever; now the parent
+    ends the pool and exits 130 at once, and --resume completes the ledger."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for n in range(600):  # many small files: many hand-overs between the parent and the workers
+        (cases / f"p{n:03d}.lp").write_text(generate(3, seed=3, known=1.0, offset=3 * n), encoding="utf-8")
+    out = tmp_path / "ledger.csv"
+    cmd = [sys.executable, "-m", "rongcuo_asp", "batch", str(cases), "--regime", "beijing", "-o", str(out)]
+    cmd += ["--format", "csv", "--jobs", "2", "--no-progress"]
+    for delay in (0.15, 0.3, 0.6, 0.9, 1.2):
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise AssertionError("the interrupted batch did not end") from None
+        assert proc.returncode in (0, 130), err.decode()
+        assert b"Traceback" not in err, err.decode()
+        done = subprocess.run([*cmd, "--resume"], capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+        rows = read_csv(out)
+        assert len(rows) == 1800 and len({(r["文件"], r["incident"]) for r in rows}) == 1800
+        out.unlink()
