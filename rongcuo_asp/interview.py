@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from .documents import fact_label, missing_zh, range_zh, value_zh, verdict_zh
 from .factfile import FactFile, Incident, LevelRange, Term, parse_fact_text
 from .factkey import FactText
+from .factsyntax import forbidden_character
 from .provenance import Naming
 from .reasoner import FactKey, solver
 from .repeats import derive_repeats
@@ -548,6 +549,9 @@ class Interview:
         what was done: "answered", "unknown", "back", "end".  AnswerError when it does not fit."""
         reply, _, note = re.sub(r"[|｜]", "|", raw.strip(), count=1).partition("|")
         reply, note = reply.strip(), note.strip()
+        for typed in (reply, note):  # ESC, a bidi override…: asked again, never written into the file
+            if (why := forbidden_character(typed)) is not None:
+                raise AnswerError(why.replace("字符串中", "回答中", 1))
         command = _COMMANDS.get(reply.lower())
         if command == END:
             return "end"

@@ -298,9 +298,7 @@ def matter_text(inc: Incident) -> str | None:
     return inc.matter.value.value if inc.matter else None
 
 
-def _evidence(
-    ff: FactFile, inc: Incident, known: dict[FactKey, object], naming: Naming, reps: Repeats
-) -> dict[str, list[str]]:
+def _evidence(ff: FactFile, inc: Incident, known: dict[FactKey, object], naming: Naming, reps: Repeats) -> dict[str, list[str]]:
     """The evidence (evidence/3) of each established fact, by the fact as a report writes it; a
     fact the case register derives (the file does not state it) has the register's records."""
     subj = ff.subjects[inc.subject]

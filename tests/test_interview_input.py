@@ -215,4 +215,4 @@ def test_a_refused_answer_is_quoted_with_its_hidden_characters_shown(write):
     result = CliRunner().invoke(main, ["interview", str(path), "--regime", "beijing"], input="\u202e1\x1b[2J\n")
     assert result.exit_code == 2
     assert "\u202e" not in result.stderr and "\x1b" not in result.stderr
-    assert "无法识别的回答「\\u202e1\\x1b[2J」" in result.stderr, result.stderr
+    assert "第 1 个回答：回答中不允许 U+202E" in result.stderr, result.stderr

@@ -322,3 +322,26 @@ def test_a_refusal_quoting_a_hostile_file_name_shows_it_escaped(tmp_path, comman
     assert not any(c in result.stderr for c in "\x1b\u202e")
     assert "\\x1b[2Jb\\u202e\\n【结论：可容错】.lp" in result.stderr, result.stderr
     assert not any(line.startswith("【") for line in result.stderr.splitlines())
+
+
+def test_no_user_string_starts_a_line_of_a_message(write, tmp_path):
+    """A newline inside a file name is shown as \\n in a refusal and in a success message alike: it
+    never starts a line of its own (「通过……」 forged as the tool's word)."""
+    case = write(BEIJING)
+    bad = tmp_path / "o\u202eX\n通过.x"
+    refused = run("opinion", case, "-o", bad)
+    assert refused.exit_code == 2 and not any(line.startswith("通过") for line in refused.output.splitlines())
+    assert "\\u202eX\\n通过.x" in refused.output
+    good = tmp_path / "o\u202eX\n通过.md"
+    written = run("opinion", case, "-o", good)
+    assert written.exit_code == 0, written.output
+    assert not any(line.startswith("通过") for line in written.output.splitlines()) and "\u202e" not in written.output
+
+
+def test_an_answer_with_a_control_character_is_refused_as_an_answer(tmp_path, monkeypatch):
+    """An ESC typed into a free-text answer was written into the fact file, which the next read
+    then refused (naming a line of the file the user never wrote): the answer itself is refused."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["interview", "--regime", "beijing", "-o", "c.lp"], input="\x1b]0;T\x07某案\n")
+    assert result.exit_code == 2
+    assert "第 1 个回答：回答中不允许 U+001B" in result.stderr and "c.lp:" not in result.stderr

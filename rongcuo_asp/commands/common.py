@@ -59,12 +59,15 @@ def inputs_read() -> set:
     return set(ctx.meta.get(_INPUTS, ())) if ctx is not None else set()
 
 
-def fail(message: str) -> None:
-    """A refusal, exit status 2.  Every line is shown with its hidden characters escaped (text_safe):
-    a message quotes paths, answers and values the user gave, which must not drive the terminal."""
+def fail(message: str, lines: bool = False) -> None:
+    """A refusal, exit status 2, its hidden characters escaped (text_safe): a message quotes paths,
+    answers and values the user gave, which must neither drive the terminal nor start a line of
+    their own (a newline in a file name is shown as \\n).  `lines`: a message of several lines the
+    tool built itself, each escaped where it quotes the user (a fact file's refusals)."""
     from ..escaping import text_safe
 
-    click.echo("\n".join(text_safe(line) for line in str(message).split("\n")), err=True)
+    text = "\n".join(text_safe(line) for line in str(message).split("\n")) if lines else text_safe(message)
+    click.echo(text, err=True)
     sys.exit(2)
 
 
@@ -184,7 +187,7 @@ def guarded(fn):
         try:
             return fn(*args, **kwargs)
         except FactFileError as exc:
-            fail(exc.message())
+            fail(exc.message(), lines=True)
         except CheckError as exc:
             fail(str(exc))
 

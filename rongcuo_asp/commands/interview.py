@@ -75,7 +75,7 @@ def interview(file: str | None, regime: str | None, output: str | None, answers:
         _finish(session, written, regime, fmt)
     except KeyboardInterrupt:  # Ctrl-C: every answer given is already in the file
         _save(session, written)
-        where = f"已回答的问题已写入 {written.path}，再次运行即可接着问" if written.path else "尚未写入任何文件"
+        where = f"已回答的问题已写入 {text_safe(written.path)}，再次运行即可接着问" if written.path else "尚未写入任何文件"
         click.echo(f"\n已中断；{where}。", err=True)
         sys.exit(130)
 
@@ -85,7 +85,7 @@ def _finish(session, written: _Written, regime: str | None, fmt: str) -> None:
     from ..results import check_file
 
     if written.path:
-        click.echo(f"{session.summary()}事实已写入 {written.path}。", err=True)
+        click.echo(f"{session.summary()}事实已写入 {text_safe(written.path)}。", err=True)
     else:
         click.echo(f"{session.summary()}没有新的回答，未写入文件。", err=True)
     results = check_file(session.ff, regime)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..escaping import text_safe
 from ..inputs import os_reason
 from ..vocabulary import vocabulary
 from .common import REGIME_CHOICES, command, envelope, fail, guarded, read, write, write_file
@@ -202,7 +203,7 @@ def _text(regimes, outcomes, scores, written, left_out, seconds, suite) -> str:
                 lines.append(f"    {o.message}")
                 lines.append(
                     f"      能发现它的情景：原编码认定为{_pair_zh(o.differ[0])}，改动后为{_pair_zh(o.differ[1])}"
-                    + (f"；已写出 {written[o.mutant.id]}" if o.mutant.id in written else "")
+                    + (f"；已写出 {text_safe(written[o.mutant.id])}" if o.mutant.id in written else "")
                 )
         equivalent = [o for o in mine if o.status == "equivalent"]
         if equivalent:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..escaping import text_safe
 from ..register_option import register_option
 from ..vocabulary import vocabulary
 from .common import calendar, command, fail, guarded, holidays_option, one_incident, regime_option, write, write_file
@@ -58,4 +59,4 @@ def opinion(file: str, regime: str | None, incident: str | None, output: str, ho
         from ..report import render_opinion
 
         write(render_opinion(doc, kind), output)
-    click.echo(f"已写出认定意见（草稿）：{output}", err=True)
+    click.echo(f"已写出认定意见（草稿）：{text_safe(output)}", err=True)
