@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import json
 import os
 import sys
@@ -18,7 +19,6 @@ from typing import TextIO
 from .atomic import Identity, check_output, identity
 from .batchfile import csv_header, lock, resume_state, to_cell, unlock, unwritable, visible
 from .escaping import text_safe as printable
-from .schema import Record
 
 TABLES = ("csv", "xlsx")  # formats whose records are ledger rows (Chinese headers, one row a result)
 
@@ -63,6 +63,8 @@ class FileResult:
     """One file's results as the worker serialised them (a line of JSON or a CSV row each)."""
 
     path: str
+    file_id: str = ""  # which file, whatever the path's spelling or the directory it is named from
+    sha256: str = ""  # what it held when reviewed (--resume refuses a file changed since)
     keys: list[tuple[str, str, str, str]] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)
     records: list = field(default_factory=list)  # str (JSON line) or dict (CSV row)
@@ -75,23 +77,29 @@ def check_one(task: tuple[str, str | None, str, bool]) -> FileResult:
     or its refusal message (a refused file never stops a batch).  A JSON line is the ledger's
     record (ledger.py), or with `full` check's whole record; a table row is the same either way."""
     from .documents import ledger_row
-    from .factfile import FactFileError, read_fact_file
+    from .factfile import MAX_FILE_BYTES, FactFileError, parse_fact_text
+    from .inputs import InputRefused, read_regular
     from .ledger import ledger_record, results
     from .results import CheckError
 
     path, regime, fmt, full = task
-    out = FileResult(path)
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     incidents = set()
     try:  # each result serialised as it comes: only its text is kept
-        for r, dec in results(read_fact_file(path), regime, full and fmt not in TABLES):
+        try:
+            raw = read_regular(path, MAX_FILE_BYTES)
+        except InputRefused as exc:  # as read_fact_file refuses it
+            raise FactFileError(path, [(None, str(exc))]) from None
+        out = FileResult(path, file_id(path), hashlib.sha256(raw).hexdigest())
+        source = {"file_id": out.file_id, "sha256": out.sha256}
+        for r, dec in results(parse_fact_text(raw, path), regime, full and fmt not in TABLES):
             incidents.add((r["case"], r["incident"]))
-            out.keys.append(key(r))
+            out.keys.append((out.file_id, r["case"], r["incident"], r["regime"]))
             out.verdicts.append(r["verdict"])
             if fmt in TABLES:
-                out.records.append(ledger_row(r))
+                out.records.append({**ledger_row(r), **source})
             else:
-                out.records.append(dumps(r if full else ledger_record(r, dec)) + "\n")
+                out.records.append(dumps({**(r if full else ledger_record(r, dec)), **source}) + "\n")
     except (FactFileError, CheckError) as exc:
         return FileResult(path, error=exc.message() if isinstance(exc, FactFileError) else str(exc))
     except Exception as exc:  # a defect met on one file never stops the others
@@ -100,10 +108,11 @@ def check_one(task: tuple[str, str | None, str, bool]) -> FileResult:
     return out
 
 
-def same_file(path: str) -> str:
-    """A fact file's path as --resume compares it: `cases/a.lp`, `./cases/a.lp` and a link to it
-    name the same file (a ledger keeps each path as the run was given it)."""
-    return os.path.realpath(path)
+def file_id(path: str) -> str:
+    """Which file a path names, as --resume compares it: `cases/a.lp`, `./cases/a.lp`, a link to it
+    and the same path named from another directory are one file (a ledger keeps each path as its
+    run was given it; this, of the absolute path, stands beside it)."""
+    return hashlib.sha256(os.fsencode(os.path.realpath(path))).hexdigest()[:16]
 
 
 def fewer_collections() -> None:
@@ -122,10 +131,6 @@ def worker_start() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     fewer_collections()
-
-
-def key(r: Record) -> tuple[str, str, str, str]:
-    return (r["file"], r["case"], r["incident"], r["regime"])
 
 
 @dataclass
@@ -167,17 +172,16 @@ def run(
             unlock(held)
 
 
-def _open(out_path: Path | None, fmt: str, resume: bool, columns: list[str]) -> tuple[TextIO, set]:
+def _open(out_path: Path | None, fmt: str, resume: bool, columns: list[str]) -> tuple[TextIO, dict]:
     """The stream to write, and the keys already in it (--resume): validated, a torn last record cut
     off.  A fresh CSV starts with the UTF-8 byte order mark, so that Excel reads it as UTF-8."""
     if out_path is None:
         if fmt == "csv":
             sys.stdout.write(csv_header(columns))
-        return sys.stdout, set()
+        return sys.stdout, {}
     fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)  # truncated only once locked
     try:
-        skip, keep = resume_state(out_path, fmt, columns) if resume else (set(), 0)
-        skip = {(same_file(k[0]), *k[1:]) for k in skip}
+        skip, keep = resume_state(out_path, fmt, columns) if resume else ({}, 0)
         os.ftruncate(fd, keep)
         os.lseek(fd, keep, os.SEEK_SET)
         stream = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 -- closed by _run
@@ -196,7 +200,7 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, fu
 
     sheet: list[dict] = []  # xlsx: the rows, written at the end (a workbook is one zip file)
     stream: TextIO | None = None
-    skip: set = set()
+    skip: dict = {}  # --resume: (file_id, case, incident, regime) -> the file's sha256 when written
     if fmt != "xlsx":
         stream, skip = _open(out_path, fmt, resume, LEDGER_COLUMNS)
     writer = csv.DictWriter(stream, fieldnames=LEDGER_COLUMNS) if fmt == "csv" and stream else None
@@ -212,8 +216,8 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, fu
 
     def refuse(path: str, reason: str) -> None:
         """A refused file as a ledger row (tables only), once: not again on --resume."""
-        if fmt in TABLES and (same_file(path), "", "", "") not in skip:
-            row = ledger_refusal(path, reason)
+        if fmt in TABLES and (file_id(path), "", "", "") not in skip:
+            row = ledger_refusal(path, reason, file_id(path))
             emit({k: visible(v) for k, v in row.items()} if fmt == "xlsx" else row)
 
     for path, why in list(summary.refused):  # the paths that do not exist
@@ -245,11 +249,16 @@ def _run(files, summary, regime, out_path, jobs, fmt, resume, progress, read, fu
             if done.error is not None:
                 summary.refused.append((done.path, done.error))
                 refuse(done.path, "\n".join(refusal_lines(done.path, done.error)))
+            elif any(skip.get(k, done.sha256) != done.sha256 for k in done.keys):
+                # reviewed before with other content: its old conclusions are in the output, new
+                # ones beside them would contradict them
+                why = "自上次审查后文件已改动（校验码不同），输出中是改动前的结论：请重新生成台账（不用 --resume）"
+                summary.refused.append((done.path, why))
+                refuse(done.path, why)
             else:
                 summary.incidents += done.incidents
-                where = same_file(done.path) if skip else ""
                 for k, verdict, record in zip(done.keys, done.verdicts, done.records, strict=True):
-                    if skip and (where, *k[1:]) in skip:
+                    if k in skip:
                         summary.skipped += 1
                         continue
                     summary.results += 1

@@ -26,7 +26,8 @@ from pathlib import Path
 from .atomic import OutputRefused
 
 _ACTIVE = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-KEY_FIELDS = ("file", "case", "incident", "regime", "verdict")
+KEY_FIELDS = ("file", "case", "incident", "regime", "verdict", "file_id", "sha256")
+_FILE_ID = re.compile(r"[0-9a-f]{16}")
 
 
 class ResumeRefused(OutputRefused):
@@ -129,8 +130,10 @@ def csv_header(columns: list[str]) -> str:
 _CSV_TOKEN = re.compile(r'"[^"]*"|[^"\n]+|\n|"')
 
 
-def resume_state(path: Path, fmt: str, columns: list[str]) -> tuple[set[tuple[str, str, str, str]], int]:
-    """(keys already written, the length in bytes to keep) of an output to resume."""
+def resume_state(path: Path, fmt: str, columns: list[str]) -> tuple[dict[tuple[str, str, str, str], str], int]:
+    """(keys already written, each with the sha256 of its file then; the length in bytes to keep)
+    of an output to resume.  A key is (file_id, case, incident, regime): a file as batch.file_id
+    names it, whatever the spelling of its path or the directory it was named from."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -148,10 +151,10 @@ def _keep(text: str, end: int) -> int:
     return len(text[:end].encode("utf-8"))
 
 
-def _resume_csv(path: Path, text: str, columns: list[str]) -> tuple[set, int]:
+def _resume_csv(path: Path, text: str, columns: list[str]) -> tuple[dict, int]:
     header = csv_header(columns)
     if len(text) < len(header) and header.startswith(text):
-        return set(), 0  # not even the header was written whole: start again
+        return {}, 0  # not even the header was written whole: start again
     if not text.startswith(header):
         raise ResumeRefused(path, "不是本工具的 CSV 台账（表头不符），不能用 --format csv 续写")
     last = len(header)
@@ -160,18 +163,20 @@ def _resume_csv(path: Path, text: str, columns: list[str]) -> tuple[set, int]:
             last = m.end()
         elif m.group() == '"':
             break  # a quoted cell cut short: the record it is in goes
-    keys = set()
+    keys = {}
     for n, row in enumerate(csv.reader(io.StringIO(text[len(header) : last])), start=2):
         if len(row) != len(columns):
             raise ResumeRefused(path, f"第 {n} 条记录有 {len(row)} 列（应为 {len(columns)} 列），不是本工具写出的台账")
         r = dict(zip(columns, row, strict=True))
-        keys.add((from_cell(r["文件"]), r["case"], r["incident"], r["regime"]))
+        if not _FILE_ID.fullmatch(r["file_id"]):
+            raise ResumeRefused(path, f"第 {n} 条记录没有文件标识（file_id），不是本工具写出的台账")
+        keys[(r["file_id"], r["case"], r["incident"], r["regime"])] = r["sha256"]
     return keys, _keep(text, last)
 
 
-def _resume_jsonl(path: Path, text: str) -> tuple[set, int]:
+def _resume_jsonl(path: Path, text: str) -> tuple[dict, int]:
     last = text.rfind("\n") + 1  # a last line without its newline was cut short
-    keys = set()
+    keys = {}
     for n, line in enumerate(text[:last].splitlines(), start=1):
         try:
             record = json.loads(line)
@@ -179,5 +184,7 @@ def _resume_jsonl(path: Path, text: str) -> tuple[set, int]:
             record = None
         if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in KEY_FIELDS):
             raise ResumeRefused(path, f"第 {n} 行不是本工具写出的 JSON 结论，不能用 --format jsonl 续写")
-        keys.add((record["file"], record["case"], record["incident"], record["regime"]))
+        if not _FILE_ID.fullmatch(record["file_id"]):
+            raise ResumeRefused(path, f"第 {n} 行没有文件标识（file_id），不是本工具写出的 JSON 结论，不能续写")
+        keys[(record["file_id"], record["case"], record["incident"], record["regime"])] = record["sha256"]
     return keys, _keep(text, last)

@@ -637,6 +637,8 @@ LEDGER_COLUMNS = [
     "regime",
     "verdict",
     "outcome",
+    "file_id",  # which file (of its absolute path) and what it held (sha256): what --resume compares
+    "sha256",
 ]
 
 
@@ -677,9 +679,11 @@ def ledger_row(r: Record) -> dict[str, str]:
         "regime": regime,
         "verdict": r["verdict"],
         "outcome": r["outcome"] or "",
+        "file_id": r.get("file_id", ""),
+        "sha256": r.get("sha256", ""),
     }
 
 
-def ledger_refusal(path: str, reason: str) -> dict[str, str]:
+def ledger_refusal(path: str, reason: str, file_id: str = "") -> dict[str, str]:
     """A refused file as a ledger row: its path and why (every refusal, file and line)."""
-    return {**dict.fromkeys(LEDGER_COLUMNS, ""), "文件": path, "拒绝原因": reason}
+    return {**dict.fromkeys(LEDGER_COLUMNS, ""), "文件": path, "拒绝原因": reason, "file_id": file_id}

@@ -281,12 +281,17 @@ LEDGER_FIELDS = [
     "procedure",
     "conflicts",
     "evidence_gaps",
+    "file_id",
+    "sha256",
 ]
 
 
 def test_full_records_are_checks_json_and_the_ledger_agrees_with_them(tmp_path):
     """--full writes check's whole record; the default ledger record has exactly its documented
     fields, each equal to what the full record says (so leaving parts out changes no answer)."""
+    import hashlib
+
+    from rongcuo_asp.batch import file_id
     from rongcuo_asp.factfile import read_fact_file
     from rongcuo_asp.results import check_file, deciding_articles
 
@@ -297,8 +302,10 @@ def test_full_records_are_checks_json_and_the_ledger_agrees_with_them(tmp_path):
     assert batch(root, "--regime", "all", "-o", full, "--full").exit_code in (0, 2)
     fulls = lines(full)
     by_key = {(r["file"], r["case"], r["incident"], r["regime"]): r for r in fulls}
-    for r in json.loads(json.dumps(check_file(read_fact_file(root / "examples/beijing_example.lp"), "all"))):
-        assert r == by_key[(r["file"], r["case"], r["incident"], r["regime"])]
+    example = root / "examples/beijing_example.lp"
+    source = {"file_id": file_id(str(example)), "sha256": hashlib.sha256(example.read_bytes()).hexdigest()}
+    for r in json.loads(json.dumps(check_file(read_fact_file(example), "all"))):
+        assert {**r, **source} == by_key[(r["file"], r["case"], r["incident"], r["regime"])]  # check's, and the file's
     records = lines(ledger)
     assert len(records) == len(fulls) > 1000
     seen = set()
@@ -410,7 +417,7 @@ def test_ctrl_c_ends_a_parallel_batch_at_once_and_resume_completes_it(tmp_path):
     out = tmp_path / "ledger.csv"
     cmd = [sys.executable, "-m", "rongcuo_asp", "batch", str(cases), "--regime", "beijing", "-o", str(out)]
     cmd += ["--format", "csv", "--jobs", "2", "--no-progress"]
-    for delay in (0.15, 0.3, 0.6, 0.9, 1.2):
+    for delay in (0.4, 0.6, 0.9, 1.2, 1.5):  # past start-up (an interrupt while Python imports is its own)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)
@@ -426,3 +433,39 @@ def test_ctrl_c_ends_a_parallel_batch_at_once_and_resume_completes_it(tmp_path):
         rows = read_csv(out)
         assert len(rows) == 1800 and len({(r["文件"], r["incident"]) for r in rows}) == 1800
         out.unlink()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_resume_compares_the_file_itself_not_its_spelling(tmp_path, monkeypatch, fmt):
+    """--resume skips what the output holds for the same file with the same content: named from
+    another directory it is still the same file (nothing written twice); another file at the same
+    relative path is another file (reviewed, not skipped with the first one's verdict); a file
+    changed since is refused, its old conclusions never left standing beside new ones."""
+    example = (REPO / "facts" / "examples" / "beijing_example.lp").read_text(encoding="utf-8")
+    barred = example.replace("-holds(i1, private_gain).", "holds(i1, private_gain).")
+    for where, text in (("x", example), ("y", barred)):
+        (tmp_path / where / "cases").mkdir(parents=True)
+        (tmp_path / where / "cases" / "a1.lp").write_text(text, encoding="utf-8")
+    out = tmp_path / f"ledger.{fmt}"
+    monkeypatch.chdir(tmp_path / "x")
+    assert batch("cases", "-o", out, "--format", fmt).exit_code == 0
+    first = out.read_bytes()
+    monkeypatch.chdir(tmp_path / "x" / "cases")  # the same file, named from inside its directory
+    result = batch(".", "-o", out, "--format", fmt, "--resume")
+    assert result.exit_code == 0 and "已跳过此前完成的 1 条" in result.output and out.read_bytes() == first
+    monkeypatch.chdir(tmp_path / "y")  # another file at the same relative path
+    result = batch("cases", "-o", out, "--format", fmt, "--resume")
+    assert result.exit_code == 0 and "写出 1 条结论" in result.output
+    verdicts = [r["verdict"] for r in (lines(out) if fmt == "jsonl" else read_csv(out))]
+    assert verdicts == ["tolerable", "not_tolerable"]
+    (tmp_path / "x" / "cases" / "a1.lp").write_text(barred, encoding="utf-8")  # changed since
+    monkeypatch.chdir(tmp_path / "x")
+    before = out.read_bytes()
+    result = batch("cases", "-o", out, "--format", fmt, "--resume")
+    assert result.exit_code == 2 and "自上次审查后文件已改动" in result.output
+    written = out.read_bytes()
+    if fmt == "jsonl":
+        assert written == before  # no conclusion of the changed file
+    else:
+        [refused] = [r for r in read_csv(out) if r["拒绝原因"]]
+        assert refused["拒绝原因"].startswith("自上次审查后文件已改动") and written.startswith(before)
