@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .escaping import text_safe
 from .factkey import FactKey, FactText
 from .factmodel import LevelRange
 from .results import deciding_articles, evidence_map
@@ -658,7 +659,7 @@ def ledger_row(r: Record) -> dict[str, str]:
         return _conflict_text(c)
 
     return {
-        "文件": r["file"],
+        "文件": text_safe(r["file"]),  # a file name is the one cell no reader has checked: shown escaped
         "案件": r["case"],
         "案件名称": r.get("case_name") or "",
         "当事人": r["subject"],
@@ -686,4 +687,4 @@ def ledger_row(r: Record) -> dict[str, str]:
 
 def ledger_refusal(path: str, reason: str, file_id: str = "") -> dict[str, str]:
     """A refused file as a ledger row: its path and why (every refusal, file and line)."""
-    return {**dict.fromkeys(LEDGER_COLUMNS, ""), "文件": path, "拒绝原因": reason, "file_id": file_id}
+    return {**dict.fromkeys(LEDGER_COLUMNS, ""), "文件": text_safe(path), "拒绝原因": reason, "file_id": file_id}

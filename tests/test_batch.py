@@ -469,3 +469,19 @@ def test_resume_compares_the_file_itself_not_its_spelling(tmp_path, monkeypatch,
     else:
         [refused] = [r for r in read_csv(out) if r["拒绝原因"]]
         assert refused["拒绝原因"].startswith("自上次审查后文件已改动") and written.startswith(before)
+
+
+def test_a_hostile_file_name_is_escaped_in_the_csv_ledger(tmp_path, monkeypatch):
+    """The 文件 cell was written raw: ESC, BEL, a bidi override and a newline reached the terminal
+    (the ledger on standard output) or the spreadsheet; it is shown escaped, and file_id still
+    tells the file."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    name = "ev\x1b]0;PWN\x07\u202eil\n通过 x.lp"
+    (cases / name).write_text(BEIJING, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = batch("cases", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert not any(c in result.stdout for c in "\x1b\x07\u202e")
+    [row] = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert row["文件"] == "cases/ev\\x1b]0;PWN\\x07\\u202eil\\n通过 x.lp" and len(row["file_id"]) == 16

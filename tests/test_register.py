@@ -402,3 +402,25 @@ def test_due_within_an_absurd_span_and_a_decision_in_year_9999(db, write, tmp_pa
     page = tmp_path / "stats.html"
     assert run("register", "stats", "--format", "html", "-o", page).exit_code == 0
     assert page.stat().st_size < 200_000 and page.read_text(encoding="utf-8").count("<rect") <= 200  # years, not 95 000 months
+
+
+def test_show_and_stats_escape_what_an_import_brought(db, write, tmp_path, monkeypatch):
+    """An export edited by hand can carry ESC or a bidi override in any field: register show and
+    stats show it escaped, never sent to the terminal raw."""
+    a = write(case_text(extra=FIRST), "a.lp")
+    assert run("record", a).exit_code == 0
+    lines = run("register", "export").output.splitlines()
+    hostile = "\x1b]0;T\x07\u202eX\n通过"
+    n = next(n for n, line in enumerate(lines) if '"record"' in line[:12])
+    record = json.loads(lines[n])
+    record["record"]["incident"] = "i1" + hostile
+    record["record"]["outcome"] = "exempt" + hostile
+    lines[n] = json.dumps(record, ensure_ascii=False)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("RONGCUO_DB", str(tmp_path / "other.sqlite3"))
+    if run("register", "import", dump).exit_code != 0:
+        return  # refused at import: nothing to show (the stricter answer)
+    for args in (["register", "show", "RS-0342"], ["register", "stats"]):
+        out = run(*args).output
+        assert "\x1b" not in out and "\u202e" not in out and not any(x.startswith("通过") for x in out.splitlines()), out

@@ -250,7 +250,8 @@ def show(key: str, fmt: str) -> None:
             f"    文件：{text_safe(d['path'])}（sha256 {d['file_sha256'][:12]}…）"
             f"  工具 {d['tool_version']}，规则 {d['rules_sha256'][:12]}…"
         )
-    write("\n".join(lines) + "\n", None)
+    # every field comes from the register, which an import may have filled: each line escaped whole
+    write("\n".join(text_safe(line) for line in lines) + "\n", None)
 
 
 @register.command()
@@ -272,7 +273,8 @@ def stats(year: int | None, fmt: str, output: str | None) -> None:
         write(_stats_html(data), output)
     else:
         title = f"案件登记簿统计{f'（{year} 年）' if year else ''}：共 {data['total']} 件"
-        write("\n".join([title, *(f"{a}  {b}：{n}" for a, b, n in _stat_rows(data))]) + "\n", output)
+        rows = (text_safe(f"{a}  {b}：{n}") for a, b, n in _stat_rows(data))  # values from the register: escaped
+        write("\n".join([title, *rows]) + "\n", output)
 
 
 def count_empty(year: int | None) -> dict:
