@@ -345,13 +345,62 @@ def _check_record(rec: object, n: int, files: set[str]) -> dict:
         raise ImportRefused(n, f"未知的办法或结论：{rec['regime']}、{rec['verdict']}")
     if rec["file_sha256"] not in files:
         raise ImportRefused(n, f"记录所依据的事实文件 {rec['file_sha256'][:12]}… 不在导出文件中，也不在登记簿中")
+    _check_values(rec, n, voc)
     try:
         result = json.loads(rec["result"])
     except ValueError:
         raise ImportRefused(n, "记录的 result 不是 JSON") from None
-    if not isinstance(result, dict) or not isinstance(result.get("procedure", []), list):
-        raise ImportRefused(n, "记录的 result 不是一项认定结果")
+    if not _is_result(result, rec):
+        raise ImportRefused(n, "记录的 result 不是这一失误错误的认定结果（结论、办法、认定依据或时限不符）")
     return rec
+
+
+def _check_values(rec: dict, n: int, voc) -> None:
+    """What a later check reads of a record, as `record` writes it: an edited export is refused
+    here, never met later as a crash or a repeat silently dropped (a malformed date or matter)."""
+    from .escaping import HIDDEN
+    from .register_consult import _TERM
+
+    for k in COLUMNS:
+        if k != "result" and isinstance(rec[k], str) and HIDDEN.search(rec[k]):
+            raise ImportRefused(n, f"记录字段 {k} 含控制字符、双向文本控制符或不可见字符")
+    for k in ("occurred", "decision_date"):
+        if rec[k] is not None and not _iso(rec[k], dt.date):
+            raise ImportRefused(n, f"记录字段 {k} 不是日期（YYYY-MM-DD）：{rec[k]}")
+    if not _iso(rec["recorded_at"], dt.datetime):
+        raise ImportRefused(n, f"记录字段 recorded_at 不是登记时间：{rec['recorded_at']}")
+    if rec["outcome"] is not None and (rec["outcome"] not in voc.outcomes or rec["verdict"] != "tolerable"):
+        raise ImportRefused(n, f"未知的处理程度或与结论不符：{rec['outcome']}")
+    if rec["matter"] is not None and not _TERM.fullmatch(rec["matter"]):
+        raise ImportRefused(n, f"记录字段 matter 不是事由：{rec['matter']}")
+
+
+def _iso(text: str, kind) -> bool:
+    try:
+        value = kind.fromisoformat(text)
+    except ValueError:
+        return False
+    return kind is not dt.date or value.isoformat() == text  # 2024-3-5 is not 2024-03-05
+
+
+def _is_result(result: object, rec: dict) -> bool:
+    """The fields of a check record the register derives from (deciding articles, owed steps)."""
+    if not isinstance(result, dict):
+        return False
+    same = all(result.get(k) == rec[k] for k in ("incident", "regime", "verdict"))
+    grounds, steps = result.get("grounds"), result.get("procedure")
+    return (
+        same
+        and isinstance(grounds, list)
+        and all(isinstance(g, dict) and all(isinstance(g.get(k), str) for k in ("article", "role", "effect")) for g in grounds)
+        and isinstance(steps, list)
+        and all(
+            isinstance(p, dict)
+            and all(isinstance(p.get(k), str) for k in ("step", "article", "status"))
+            and (p.get("due") is None or (isinstance(p["due"], str) and _iso(p["due"], dt.date)))
+            for p in steps
+        )
+    )
 
 
 def import_lines(store: Store, lines: list[str]) -> dict:

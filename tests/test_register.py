@@ -424,3 +424,36 @@ def test_show_and_stats_escape_what_an_import_brought(db, write, tmp_path, monke
     for args in (["register", "show", "RS-0342"], ["register", "stats"]):
         out = run(*args).output
         assert "\x1b" not in out and "\u202e" not in out and not any(x.startswith("通过") for x in out.splitlines()), out
+
+
+@pytest.mark.parametrize(
+    "field, value, needle",
+    [
+        ("decision_date", "<b>x", "不是日期"),
+        ("decision_date", "2024-99-99", "不是日期"),
+        ("occurred", "x", "不是日期"),
+        ("outcome", "=1+1", "未知的处理程度"),
+        ("incident", "i1\u202e", "控制字符"),
+        ("decision_no", "甲\x1b[2J", "控制字符"),
+        ("matter", "not a term", "不是事由"),
+        ("result", '{"x": 1}', "不是这一失误错误的认定结果"),
+        ("recorded_at", "yesterday", "不是登记时间"),
+    ],
+)
+def test_an_edited_export_is_refused_at_import_never_met_later(db, write, tmp_path, monkeypatch, field, value, needle):
+    """A record an export was edited into crashed every later check of the subject (a decision date
+    that is no date), dated a decision 2024年99月, silently dropped a repeat (a malformed occurred
+    date) or crashed the import itself: refused with the line, nothing imported."""
+    a = write(case_text(extra=FIRST), "a.lp")
+    assert run("record", a).exit_code == 0
+    lines = run("register", "export").output.splitlines()
+    n = next(n for n, line in enumerate(lines) if '"record"' in line[:12])
+    record = json.loads(lines[n])
+    record["record"][field] = value
+    lines[n] = json.dumps(record, ensure_ascii=False)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("RONGCUO_DB", str(tmp_path / "other.sqlite3"))
+    result = run("register", "import", dump)
+    assert result.exit_code == 2 and f"dump.jsonl:{n + 1}:" in result.output and needle in result.output, result.output
+    assert "已导入" not in result.output
