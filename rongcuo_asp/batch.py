@@ -34,6 +34,9 @@ def refusal_lines(path: str, message: str) -> list[str]:
     return out
 
 
+BROKEN_LINK = "符号链接无法解析（循环链接或目标不存在）"
+
+
 def collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Fact files named or found (recursively, *.lp) under the paths; missing paths as errors."""
     from .escaping import text_safe
@@ -43,11 +46,14 @@ def collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            files += sorted(str(f) for f in path.rglob("*.lp") if f.is_file())
+            found = sorted(path.rglob("*.lp"))
+            files += [str(f) for f in found if f.is_file()]
+            # a link that resolves to nothing (a loop, a target gone) is said, never passed over
+            errors += [(text_safe(str(f)), BROKEN_LINK) for f in found if f.is_symlink() and not f.exists()]
         elif path.is_file():
             files.append(str(path))
         else:  # a pipe or a device is no fact file either; a dangling link names no file
-            errors.append((text_safe(p), NOT_REGULAR if path.exists() else "路径不存在"))
+            errors.append((text_safe(p), NOT_REGULAR if path.exists() else BROKEN_LINK if path.is_symlink() else "路径不存在"))
     named = []
     for f in dict.fromkeys(files):
         try:  # a name in another encoding (GBK from an unzipped archive) cannot stand in a UTF-8 ledger

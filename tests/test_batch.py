@@ -485,3 +485,17 @@ def test_a_hostile_file_name_is_escaped_in_the_csv_ledger(tmp_path, monkeypatch)
     assert not any(c in result.stdout for c in "\x1b\x07\u202e")
     [row] = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
     assert row["文件"] == "cases/ev\\x1b]0;PWN\\x07\\u202eil\\n通过 x.lp" and len(row["file_id"]) == 16
+
+
+def test_a_link_that_resolves_to_nothing_is_refused_not_passed_over(tmp_path):
+    """A looping or dangling *.lp link in a directory was silently left out of the batch."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.lp").write_text(BEIJING, encoding="utf-8")
+    (cases / "loop.lp").symlink_to("loop.lp")
+    (cases / "gone.lp").symlink_to("nowhere.lp")
+    result = batch(cases)
+    assert result.exit_code == 2 and "拒绝的文件 2 个" in result.output
+    assert result.output.count("符号链接无法解析") == 2
+    named = CliRunner().invoke(main, ["test", str(cases / "loop.lp")])
+    assert named.exit_code == 2 and "符号链接无法解析" in named.output

@@ -238,3 +238,16 @@ def test_vocabulary_lists_every_value_users_write():
     for name in [*voc.orgs, *voc.ranks, *voc.subject_kinds, *voc.events, *voc.verdicts, *voc.outcomes]:
         assert f"`{name}`" in out, name
     assert "| `suspension_ordered` | 决定暂缓认定（暂挂） |" in out and "| `unknown_calendar` |" in out
+
+
+def test_every_command_is_described_in_the_help():
+    """register's line read just "...": each command says what it does in a few words."""
+    from click.testing import CliRunner as Runner
+
+    from rongcuo_asp.cli import COMMANDS, main as group
+
+    out = Runner().invoke(group, ["--help"]).output
+    for name in COMMANDS:
+        [line] = [x for x in out.splitlines() if x.strip().startswith(name + " ")]
+        described = line.strip()[len(name) :].strip()
+        assert len(described.strip(".")) > 8 and f"（{name}）" in described, line

@@ -125,7 +125,7 @@ def _verdict(verdict: str, outcome: str | None) -> str:
     return verdict_zh(verdict, outcome)
 
 
-@click.group(cls=Group)
+@click.group(cls=Group, short_help="案件登记簿（register）：应办程序、当事人记录、统计、导出导入。")
 def register() -> None:
     """案件登记簿（register）：应办程序（due）、当事人记录（show）、统计（stats）、导出导入（export、import）。
 
