@@ -244,7 +244,8 @@ def test_every_command_is_described_in_the_help():
     """register's line read just "...": each command says what it does in a few words."""
     from click.testing import CliRunner as Runner
 
-    from rongcuo_asp.cli import COMMANDS, main as group
+    from rongcuo_asp.cli import COMMANDS
+    from rongcuo_asp.cli import main as group
 
     out = Runner().invoke(group, ["--help"]).output
     for name in COMMANDS:
