@@ -222,6 +222,8 @@ class _Checker:
             c, s = f.args[0].value, f.args[1].value
             if c not in self.cases:
                 self.error(f.line, f"subject({c},{s})：案件 {c} 未用 case({c}) 声明")
+            elif s in self.cases:  # name(c1, …) would name both
+                self.error(f.line, f"标识符 {s} 已用作案件，不能再作当事人的标识")
             elif s in self.subjects and self.subjects[s].case != c:
                 self.error(f.line, f"当事人 {s} 已在第 {self.subjects[s].line} 行属于案件 {self.subjects[s].case}")
             elif s not in self.subjects:

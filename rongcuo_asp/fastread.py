@@ -98,7 +98,7 @@ def _build(rows: list[tuple[str, str, str, str, str, str]], name: str) -> tuple[
     for n in groups["subject"]:
         _, _, c, s, _, _ = rows[n]
         old = subjects.get(s)
-        if c not in cases or (old is not None and old.case != c):
+        if c not in cases or s in cases or (old is not None and old.case != c):
             raise _Bail
         if old is None:
             subjects[s] = Subject(s, c, n + 1)

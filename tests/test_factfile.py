@@ -110,6 +110,14 @@ def test_two_orgs_conflict():
     assert "矛盾" in refusal(BEIJING + "org(wang, court).\n")
 
 
+def test_a_subject_may_not_share_its_cases_identifier():
+    """subject(c1, c1) was read, and name(c1, …) then named the person and the case at once."""
+    text = BEIJING.replace("subject(c1, wang).", "subject(c1, c1).").replace("(wang", "(c1")
+    assert "bad.lp:3: 标识符 c1 已用作案件，不能再作当事人的标识" in refusal(text)
+    plain = "case(c1).\nsubject(c1,c1).\nincident(c1,i1).\n"  # the batch layout: the fast reader steps aside
+    assert "标识符 c1 已用作案件" in refusal(plain)
+
+
 def test_incident_of_two_subjects_conflicts():
     text = BEIJING + "subject(c1, li).\nincident(li, i1).\n"
     assert "已在第 7 行归属当事人 wang" in refusal(text)
