@@ -135,8 +135,11 @@ def worker_start() -> None:
     the parent cancels the rest and ends with 130."""
     import signal
 
+    from .reasoner import decisions_only
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     fewer_collections()
+    decisions_only()  # a worker never explains
 
 
 @dataclass
