@@ -639,7 +639,7 @@ def docx_document(doc: dict, foot: dict):
             para(p["text"], "楷体_GB2312", 16)
     para("", indent=False)
     para(
-        f"本意见稿由 rongcuo-asp {foot['version']} 生成，须经集体研究审定后使用；编码 sha256：{foot['sha256']}",
+        f"本意见稿由 rongcuo-asp {foot['version']} 生成，须经集体研究审定后使用；规则版本校验码（sha256）：{foot['sha256']}",
         "仿宋_GB2312",
         10.5,
         indent=False,
