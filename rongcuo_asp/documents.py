@@ -530,9 +530,10 @@ def _contrast_node(e: Record) -> dict:
         )
     elif c["findings"]:
         n = len(c["findings"][0]["changes"])
-        children.append(
-            node(f"最少需改变 {n} 项事实，以下任一种即可", [node(_change_text(f, e["regime"]) + _cite(f)) for f in c["findings"]])
-        )
+        ways = [node(_change_text(f, e["regime"]) + _cite(f)) for f in c["findings"]]
+        if c.get("total", 0) > len(c["findings"]):
+            ways.append(node(f"（共 {c['total']} 种方式，仅列出前 {len(c['findings'])} 种）"))
+        children.append(node(f"最少需改变 {n} 项事实，以下任一种即可", ways))
     else:
         children.append(node("无论如何改变事实，均不能得出该结论。"))
     return node(f"为何是「{now}」而不是「{_goal_zh(c['target'])}」", children)

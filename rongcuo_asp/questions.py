@@ -116,7 +116,7 @@ def contrast_with(ci: CaseIncident, regime: str, target: str) -> dict:
     change it — up to the bound explain keeps to (ESTABLISH_BOUND changes); past it, that at
     least one more is needed (`bounded`), not every way (an empty incident has thousands)."""
     inc, known = ci.inc, ci.known
-    w = whatif_incident(ci, regime, target, (), ESTABLISH_BOUND)
+    w = whatif_incident(ci, regime, target, (), ESTABLISH_BOUND, LISTED)
     if w["already"]:
         return {"target": w["target"], "already": True, "blocking": [], "alternatives": [], "findings": []}
     s = solver(regime)
@@ -127,6 +127,7 @@ def contrast_with(ci: CaseIncident, regime: str, target: str) -> dict:
         "blocking": None if blocking is None else [fact_text(inc, k, known[k]) for k in blocking],
         "alternatives": w["alternatives"],
         "findings": w["findings"],
+        "total": w["total"],
     }
     if not w["alternatives"]:  # none within the bound: more changes, or none at all will do
         fixed = {k: known[k] for k in _fixed(ci) if k in known}
@@ -205,7 +206,9 @@ def alternatives(
     return {"exact": exact, "findings": findings, "total": len(groups)}
 
 
-def whatif_incident(ci: CaseIncident, regime: str, target: str, keep: tuple[str, ...], max_changes: int) -> dict:
+def whatif_incident(
+    ci: CaseIncident, regime: str, target: str, keep: tuple[str, ...], max_changes: int, listed: int | None = None
+) -> dict:
     target = target_code(target)
     s = solver(regime)
     ff, inc, known = ci.ff, ci.inc, ci.known
@@ -216,7 +219,8 @@ def whatif_incident(ci: CaseIncident, regime: str, target: str, keep: tuple[str,
     kept = {names[f] for f in keep} | _fixed(ci)
     decided = s.decide(known)
     already = target in (decided.verdict, decided.outcome)
-    found = {"exact": [], "findings": []} if already else alternatives(ci, regime, target, kept, max_changes)
+    nothing: dict[str, Any] = {"exact": [], "findings": [], "total": 0}
+    found = nothing if already else alternatives(ci, regime, target, kept, max_changes, listed=listed)
     return {
         "file": ff.path,
         "incident": inc.id,
@@ -226,6 +230,7 @@ def whatif_incident(ci: CaseIncident, regime: str, target: str, keep: tuple[str,
         # the target already holding, the one minimal alternative changes nothing
         "alternatives": [[]] if already else [[_change_json(c) for c in alt] for alt in found["exact"]],
         "findings": found["findings"],
+        "total": found["total"],  # ways (grouped into ranges); only the first `listed` described
     }
 
 

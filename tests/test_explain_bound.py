@@ -258,3 +258,14 @@ def test_a_contrast_blocked_by_a_derived_repeat_says_what_would_have_to_change()
     assert e["contrast"]["derived_in_the_way"] == ["holds(i2,repeated_error)"] and e["contrast"]["alternatives"] == []
     text = CliRunner().invoke(main, args).stdout
     assert "仅改变本案其他事实不能得出该结论" in text and "无论如何改变事实" not in text
+
+
+def test_a_contrast_lists_ten_ways_and_says_how_many_there_are():
+    """--contrast 不予容错 of an empty 常州 incident printed all 57 ways, each repeating the same facts."""
+    c = explain_incident(incident(EMPTY), "changzhou_edu", "不予容错")["contrast"]
+    assert len(c["findings"]) == 10 < c["total"] and len(c["alternatives"]) >= c["total"]
+    from rongcuo_asp.documents import explain_document  # the text: the ten, then how many there are
+
+    e = explain_incident(incident(EMPTY), "changzhou_edu", "不予容错")
+    text = json.dumps(explain_document([e]), ensure_ascii=False)
+    assert f"（共 {c['total']} 种方式，仅列出前 10 种）" in text
