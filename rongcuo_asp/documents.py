@@ -508,12 +508,16 @@ def _first_sentence(text: str) -> str:
     return text.split("。")[0].split("，")[0]
 
 
+UNSEPARATED_NOTE = "五部办法均不区分从轻与减轻，按「从轻或者减轻」作答；从轻还是减轻由集体研究确定"
+
+
 def _contrast_node(e: Record) -> dict:
     c = e["contrast"]
     now = verdict_zh(e["verdict"], e["outcome"])
+    note = [node(f"（{UNSEPARATED_NOTE}）")] if c.get("asked") else []
     if c.get("already"):
-        return node(f"已认定为「{_goal_zh(c['target'])}」，无需改变。")
-    children = []
+        return node(f"已认定为「{_goal_zh(c['target'])}」，无需改变。", note)
+    children = note
     if c["blocking"]:
         children.append(node("一组足以排除该结论的已查明事实", _facts(c["blocking"], e["regime"])))
     elif c["blocking"] is None:
@@ -564,6 +568,8 @@ def whatif_document(items: Sequence[Record]) -> dict:
                     for c, code in zip(f["changes"], f["facts"], strict=True)
                 ]
                 nodes.append(node(f"若{_change_text(f, w['regime'])}，则{goal}{_cite(f)}。", facts))
+        if w.get("asked"):  # 从轻 or 减轻 asked: answered as the one outcome the documents know
+            nodes.insert(0, node(f"（{UNSEPARATED_NOTE}）"))
         nodes.append(node(f"文件：{w['file']}"))  # which file the question is about, as every report says
         sections.append(
             {"heading": f"{w['incident']}：如何才能「{goal}」— {vocabulary().regimes[w['regime']]['title']}", "nodes": nodes}

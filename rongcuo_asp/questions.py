@@ -117,8 +117,9 @@ def contrast_with(ci: CaseIncident, regime: str, target: str) -> dict:
     least one more is needed (`bounded`), not every way (an empty incident has thousands)."""
     inc, known = ci.inc, ci.known
     w = whatif_incident(ci, regime, target, (), ESTABLISH_BOUND, LISTED)
+    asked = {"asked": w["asked"]} if "asked" in w else {}
     if w["already"]:
-        return {"target": w["target"], "already": True, "blocking": [], "alternatives": [], "findings": []}
+        return {"target": w["target"], "already": True, "blocking": [], "alternatives": [], "findings": [], **asked}
     s = solver(regime)
     blocking = explain.why_not(s, known, w["target"])
     out = {
@@ -128,6 +129,7 @@ def contrast_with(ci: CaseIncident, regime: str, target: str) -> dict:
         "alternatives": w["alternatives"],
         "findings": w["findings"],
         "total": w["total"],
+        **asked,
     }
     if not w["alternatives"]:  # none within the bound: more changes, or none at all will do
         fixed = {k: known[k] for k in _fixed(ci) if k in known}
@@ -152,6 +154,10 @@ def target_code(target: str) -> str:
         )
         raise CheckError(f"未知的目标 {target}；可选：{listed}")
     return codes[target]
+
+
+# 从轻 and 减轻 are one outcome in every document (从轻或者减轻, reading 6): asked apart, answered as it
+UNSEPARATED = {"lighter": "mitigate", "reduce": "mitigate"}
 
 
 def _fixed(ci: CaseIncident) -> set[FactKey]:
@@ -209,7 +215,8 @@ def alternatives(
 def whatif_incident(
     ci: CaseIncident, regime: str, target: str, keep: tuple[str, ...], max_changes: int, listed: int | None = None
 ) -> dict:
-    target = target_code(target)
+    asked = target_code(target)
+    target = UNSEPARATED.get(asked, asked)
     s = solver(regime)
     ff, inc, known = ci.ff, ci.inc, ci.known
     names = {k.name: k for k in s.values}
@@ -231,6 +238,7 @@ def whatif_incident(
         "alternatives": [[]] if already else [[_change_json(c) for c in alt] for alt in found["exact"]],
         "findings": found["findings"],
         "total": found["total"],  # ways (grouped into ranges); only the first `listed` described
+        **({"asked": asked} if asked != target else {}),  # 从轻 or 减轻 asked, 从轻或者减轻 answered
     }
 
 

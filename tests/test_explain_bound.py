@@ -269,3 +269,15 @@ def test_a_contrast_lists_ten_ways_and_says_how_many_there_are():
     e = explain_incident(incident(EMPTY), "changzhou_edu", "不予容错")
     text = json.dumps(explain_document([e]), ensure_ascii=False)
     assert f"（共 {c['total']} 种方式，仅列出前 10 种）" in text
+
+
+@pytest.mark.parametrize("asked", ["从轻", "减轻", "lighter", "reduce"])
+def test_lighter_or_reduce_asked_is_answered_as_the_one_outcome_the_documents_know(asked, tmp_path):
+    """No document separates 从轻 from 减轻 (从轻或者减轻, one outcome): asked apart, the contrast said
+    无论如何改变事实，均不能得出该结论, which a reviewer reads as "no leniency is possible"."""
+    c = explain_incident(incident(EMPTY), "beijing", asked)["contrast"]
+    assert c["target"] == "mitigate" and c["asked"] in ("lighter", "reduce") and c.get("bounded")
+    path = tmp_path / "empty.lp"
+    path.write_text(EMPTY, encoding="utf-8")
+    out = CliRunner().invoke(main, ["explain", str(path), "--regime", "beijing", "--contrast", asked]).stdout
+    assert "五部办法均不区分从轻与减轻" in out and "无论如何改变事实" not in out
