@@ -126,5 +126,5 @@ class FactFileError(Exception):
     def message(self) -> str:
         from .escaping import text_safe as printable
 
-        ordered, path = sorted(self.problems, key=lambda p: p[0] or 0), printable(self.path)
+        ordered, path = sorted(self.problems, key=lambda p: p[0] or 0), printable(self.path) or "（空路径）"
         return "\n".join(f"{path}:{line}: {text}" if line else f"{path}: {text}" for line, text in ordered)

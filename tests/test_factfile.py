@@ -262,3 +262,12 @@ def test_expect_missing_is_read_as_a_fact():
 def test_the_escapes_of_the_language_are_read():
     ff = parse_fact_text((BEIJING + 'matter(i1, "a\\\\b \\"q\\"").\n').encode(), "ok.lp")
     assert ff.incidents["i1"].matter.value.value == 'a\\b "q"'
+
+
+def test_an_empty_path_is_named_as_such():
+    from click.testing import CliRunner
+
+    from rongcuo_asp.cli import main
+
+    result = CliRunner().invoke(main, ["check", ""])
+    assert result.exit_code == 2 and result.output.startswith("（空路径）: 无法读取文件"), result.output
