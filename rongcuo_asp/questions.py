@@ -62,7 +62,7 @@ def _goal(result: Record) -> str:
 
 
 def explain_incident(ci: CaseIncident, regime: str, contrast: str | None) -> dict:
-    contrast = target_code(contrast) if contrast else None
+    contrast = target_code(contrast) if contrast is not None else None  # "" is no target: refused
     s = solver(regime)
     inc = ci.inc
     result, decision, known = evaluate(ci, regime)
@@ -152,7 +152,7 @@ def target_code(target: str) -> str:
         listed = "、".join(
             f"{voc.label('verdict' if c in voc.verdicts else 'outcome', c)}（{c}）" for c in dict.fromkeys(codes.values())
         )
-        raise CheckError(f"未知的目标 {target}；可选：{listed}")
+        raise CheckError(f"未知的目标 {target or '（空）'}；可选：{listed}")
     return codes[target]
 
 

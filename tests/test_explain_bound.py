@@ -281,3 +281,8 @@ def test_lighter_or_reduce_asked_is_answered_as_the_one_outcome_the_documents_kn
     path.write_text(EMPTY, encoding="utf-8")
     out = CliRunner().invoke(main, ["explain", str(path), "--regime", "beijing", "--contrast", asked]).stdout
     assert "五部办法均不区分从轻与减轻" in out and "无论如何改变事实" not in out
+
+
+def test_an_empty_contrast_is_refused_not_ignored():
+    result = CliRunner().invoke(main, ["explain", str(REPO / "facts/examples/beijing_example.lp"), "--contrast", ""])
+    assert result.exit_code == 2 and "未知的目标 （空）" in result.output
