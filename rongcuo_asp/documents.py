@@ -503,6 +503,12 @@ def _change_phrase(c: Record, regime: str, verb: bool = True) -> str:
     return f"「{label}」由{value_zh(c['fact'], c['from'])}改为{to}"
 
 
+def zh_date(iso: str, day: bool = True) -> str:
+    """2024-03-05 -> 2024年3月5日 (or 2024年3月)."""
+    y, m, d = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+    return f"{y}年{m}月{d}日" if day else f"{y}年{m}月"
+
+
 def _first_sentence(text: str) -> str:
     """本办法自印发之日起试行，未尽事宜…… -> 本办法自印发之日起试行 (the sentence that sets the date)."""
     return text.split("。")[0].split("，")[0]

@@ -14,7 +14,18 @@ from __future__ import annotations
 
 import re
 
-from .documents import _articles_of, _conflict_text, _structured, fact_label, fact_zh, missing_zh, procedure_text, value_zh
+from .documents import (
+    _articles_of,
+    _conflict_text,
+    _first_sentence,
+    _structured,
+    fact_label,
+    fact_zh,
+    missing_zh,
+    procedure_text,
+    value_zh,
+    zh_date,
+)
 from .factmodel import LevelRange
 from .results import CheckError, deciding_articles, evidence_map
 from .schema import Record
@@ -32,12 +43,6 @@ Records = dict[str, list[tuple[str, ...]]]
 def paragraph(text: str, facts: list[str] | None = None, kind: str = "body") -> dict:
     """A paragraph and the established facts it states (for the trace test); kind: body, quote, note."""
     return {"text": text, "facts": facts or [], "kind": kind}
-
-
-def zh_date(iso: str) -> str:
-    """2024-03-05 -> 2024年3月5日."""
-    y, m, d = iso.split("-")
-    return f"{y}年{int(m)}月{int(d)}日"
 
 
 def _number(n: int) -> str:
@@ -460,7 +465,7 @@ def _conflict(d: _Draft, c: Record) -> str:
             f"{c['article']}）。{c.get('reading', '')}"
         )
     if c["kind"] == "effective_date_unknown":
-        said = c.get("text", "").split("。")[0].split("，")[0]
+        said = _first_sentence(c.get("text", ""))
         return f"{d.doc}{c['article']}规定「{said}」，文本未载明该日期，无法核对本案失误发生时{d.doc}是否已施行。"
     text = _conflict_text(c)
     return "" if text.startswith("{") else text

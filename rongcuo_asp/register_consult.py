@@ -198,6 +198,8 @@ def previously_tolerated(inc: Incident, reps: Repeats) -> bool:
 def register_sources(inc: Incident, reps: Repeats) -> dict[str, list[str]]:
     """The evidence the register gives for what it derives: an earlier incident of the same matter
     (repeated_error) and, where decided 可容错, previously_tolerated — each its record and decision."""
+    from .documents import zh_date  # (documents imports this module: not at import time)
+
     priors = _earlier_priors(inc, reps)
     voc = vocabulary()
 
@@ -206,7 +208,7 @@ def register_sources(inc: Incident, reps: Repeats) -> dict[str, list[str]]:
         decided = voc.label("verdict", d["verdict"])
         if d["verdict"] == "tolerable" and d["outcome"]:
             decided += f"（{voc.label('outcome', d['outcome'])}）"
-        when = f"{_zh_date(d['decision_date'])}认定{decided}" if d["decision_date"] else f"认定{decided}，未载认定日期"
+        when = f"{zh_date(d['decision_date'])}认定{decided}" if d["decision_date"] else f"认定{decided}，未载认定日期"
         return f"案件登记簿所载同一事由的认定：{d['decision_no'] or '未载文号'}，{when}"
 
     out: dict[str, list[str]] = {}
@@ -219,17 +221,19 @@ def register_sources(inc: Incident, reps: Repeats) -> dict[str, list[str]]:
 
 def citation(prior: Prior, conflict: dict, regime: str) -> str:
     """「2024年3月已就同一事由予以容错免责（文号），依第八条只适用一次容错认定」."""
+    from .documents import zh_date  # (documents imports this module: not at import time)
+
     voc = vocabulary()
     d = prior.cited()
     # when the earlier decision was made; the day it was recorded is no decision date
-    when = f"{_zh_date(d['decision_date'], day=False)}已" if d["decision_date"] else "此前已"
+    when = f"{zh_date(d['decision_date'], day=False)}已" if d["decision_date"] else "此前已"
     if d["verdict"] == "tolerable":
         decided = "予以容错" + (voc.label("outcome", d["outcome"]) if d["outcome"] else "")
     else:
         decided = f"认定{voc.label('verdict', d['verdict'])}"
     no = f"（{d['decision_no']}）" if d["decision_no"] else "（登记簿未载文号）"
     if not d["decision_date"]:
-        occurred = f"，该次失误发生于{_zh_date(prior.occurred)}" if prior.occurred else ""
+        occurred = f"，该次失误发生于{zh_date(prior.occurred)}" if prior.occurred else ""
         no = no[:-1] + f"和认定日期{occurred}）"
     article = conflict.get("article")
     if conflict.get("effect") == "bars":
@@ -240,12 +244,6 @@ def citation(prior: Prior, conflict: dict, regime: str) -> str:
     else:
         effect = "本办法无重复失误的规定"
     return f"{when}就同一事由{decided}{no}，{effect}"
-
-
-def _zh_date(iso: str, day: bool = True) -> str:
-    """2024-03-15 as 2024年3月15日 (or 2024年3月)."""
-    y, m, d = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
-    return f"{y}年{m}月{d}日" if day else f"{y}年{m}月"
 
 
 def _article_text(regime: str, article: str | None) -> str:
